@@ -1,0 +1,22 @@
+"""The ``rughernia`` command. Each command lives with what it drives; this file only gathers them."""
+
+from __future__ import annotations
+
+import typer
+
+from rughernia import assess_cli, check_cli, server_cli
+
+app = typer.Typer(
+    name="rughernia",
+    help="Rughernia: the care pathway for sciatica from a lumbar disc herniation.",
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+)
+assess_cli.register(app)
+check_cli.register(app)
+server_cli.register(app)
+
+
+def main() -> None:
+    app()
