@@ -1,0 +1,82 @@
+"""Clinical content as data: codes, sources, thresholds and texts (nl, en).
+
+The data is in ``pathway.toml`` beside this file; this module only reads it
+into the engine's ``Content``. Loading is cached: the content of a running
+process does not change.
+"""
+
+from __future__ import annotations
+
+import tomllib
+from dataclasses import fields
+from fractions import Fraction
+from functools import cache
+from importlib import resources
+from typing import Any, Literal
+
+from rughernia.pathway.model import CodeContent, Content, Thresholds, Triage
+
+LANGUAGES: tuple[str, ...] = ("nl", "en")
+
+
+class ContentError(ValueError):
+    """The content file is broken; the message names the entry."""
+
+
+def raw() -> dict[str, Any]:
+    """The content file as parsed TOML (for tests and documentation)."""
+    text = resources.files(__package__).joinpath("pathway.toml").read_text(encoding="utf-8")
+    return tomllib.loads(text)
+
+
+@cache
+def load() -> Content:
+    """The clinical content every assessment uses."""
+    return parse(raw())
+
+
+def parse(data: dict[str, Any]) -> Content:
+    return Content(
+        version=str(data["version"]),
+        thresholds=_thresholds(data["thresholds"]),
+        codes={
+            **_codes(data["findings"], "finding"),
+            **_codes(data["advice"], "advice"),
+        },
+        triage_text={level.code: _texts(f"triage.{level.code}", data["triage"][level.code])
+                     for level in Triage},
+    )
+
+
+def _thresholds(table: dict[str, Any]) -> Thresholds:
+    values: dict[str, Any] = {}
+    for f in fields(Thresholds):
+        entry = table.get(f.name)
+        if entry is None or "value" not in entry or "source" not in entry:
+            raise ContentError(f"thresholds.{f.name}: needs a value and a source")
+        value = entry["value"]
+        # Fractions are written as "3/10" so the rule stays exact.
+        values[f.name] = Fraction(value) if f.type == "Fraction" else int(value)
+    unknown = set(table) - {f.name for f in fields(Thresholds)}
+    if unknown:
+        raise ContentError(f"thresholds: unknown entries {sorted(unknown)}")
+    return Thresholds(**values)
+
+
+def _codes(table: dict[str, Any], kind: Literal["finding", "advice"]) -> dict[str, CodeContent]:
+    out: dict[str, CodeContent] = {}
+    for code, entry in table.items():
+        where = f"{'findings' if kind == 'finding' else 'advice'}.{code}"
+        triage = Triage.from_code(entry["triage"]) if kind == "finding" else None
+        if "source" not in entry:
+            raise ContentError(f"{where}: needs a source")
+        out[code] = CodeContent(code, kind, triage, entry["source"], _texts(where, entry))
+    return out
+
+
+def _texts(where: str, entry: dict[str, Any]) -> dict[str, str]:
+    texts = {lang: entry.get(lang, "") for lang in LANGUAGES}
+    for lang, text in texts.items():
+        if not isinstance(text, str) or not text.strip():
+            raise ContentError(f"{where}: the '{lang}' text is missing")
+    return texts
