@@ -1,0 +1,79 @@
+"""One Settings object, read from ``RUGHERNIA_*`` environment variables.
+
+Nothing happens at import time: the working directory and the environment are
+read when ``Settings.from_env()`` is called, so tests and the CLI decide when.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Mapping
+from dataclasses import dataclass, replace
+from pathlib import Path
+
+DEFAULT_DB_FILE = "rughernia.db"
+
+
+class SettingsError(ValueError):
+    """A RUGHERNIA_* variable has a value we cannot use."""
+
+
+@dataclass(frozen=True, slots=True)
+class Settings:
+    database_url: str
+    timezone: str = "Europe/Amsterdam"
+    session_hours: float = 12.0
+    invitation_days: int = 14
+    # Sign-in throttling: after this many failures within the window the name is locked.
+    login_max_failures: int = 5
+    login_window_minutes: int = 15
+    # Argon2 cost; the defaults are argon2-cffi's RFC 9106 "low memory" profile.
+    # Tests lower them to stay fast; production never should.
+    argon2_time_cost: int = 3
+    argon2_memory_kib: int = 65536
+    db_pool_size: int = 20
+    db_max_overflow: int = 20
+    idempotency_hours: int = 24
+
+    @classmethod
+    def from_env(cls, environ: Mapping[str, str] | None = None) -> Settings:
+        env = os.environ if environ is None else environ
+        url = env.get("RUGHERNIA_DATABASE_URL") or default_database_url()
+        settings = cls(database_url=url)
+        overrides: dict[str, object] = {}
+        for name, kind in _TUNABLE.items():
+            raw = env.get("RUGHERNIA_" + name.upper())
+            if raw is None or raw == "":
+                continue
+            try:
+                value = kind(raw)
+            except ValueError:
+                msg = f"RUGHERNIA_{name.upper()}: {raw!r} is not a {kind.__name__}"
+                raise SettingsError(msg) from None
+            if isinstance(value, int | float) and value <= 0:
+                raise SettingsError(f"RUGHERNIA_{name.upper()}: must be above 0")
+            overrides[name] = value
+        return replace(settings, **overrides)  # type: ignore[arg-type]
+
+    @property
+    def is_sqlite(self) -> bool:
+        return self.database_url.startswith("sqlite")
+
+
+_TUNABLE: dict[str, type] = {
+    "timezone": str,
+    "session_hours": float,
+    "invitation_days": int,
+    "login_max_failures": int,
+    "login_window_minutes": int,
+    "argon2_time_cost": int,
+    "argon2_memory_kib": int,
+    "db_pool_size": int,
+    "db_max_overflow": int,
+    "idempotency_hours": int,
+}
+
+
+def default_database_url() -> str:
+    """A SQLite file in the working directory: ``rughernia serve`` needs nothing else."""
+    return "sqlite:///" + str(Path.cwd() / DEFAULT_DB_FILE)

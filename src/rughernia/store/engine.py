@@ -1,0 +1,60 @@
+"""Engines for SQLite (embedded default) and PostgreSQL (production).
+
+SQLite is tuned for durability and many threads: WAL, synchronous=FULL (an
+acknowledged commit survives a crash), foreign keys on, a busy timeout, and
+every transaction opened with BEGIN IMMEDIATE. Our transactions nearly all
+write (even reads write an audit record), and a deferred transaction that
+upgrades from read to write fails at once with "database is locked" instead
+of waiting; taking the write lock up front makes SQLite queue them instead.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from sqlalchemy import Engine, create_engine, event
+from sqlalchemy.orm import Session, sessionmaker
+
+SQLITE_BUSY_TIMEOUT_MS = 30_000
+
+
+def make_engine(url: str, *, pool_size: int = 20, max_overflow: int = 20) -> Engine:
+    if url.startswith("sqlite"):
+        return _sqlite_engine(url, pool_size=pool_size, max_overflow=max_overflow)
+    return create_engine(
+        url,
+        pool_size=pool_size,
+        max_overflow=max_overflow,
+        pool_pre_ping=True,
+    )
+
+
+def _sqlite_engine(url: str, *, pool_size: int, max_overflow: int) -> Engine:
+    engine = create_engine(
+        url,
+        pool_size=pool_size,
+        max_overflow=max_overflow,
+        connect_args={"check_same_thread": False, "timeout": SQLITE_BUSY_TIMEOUT_MS / 1000},
+    )
+
+    @event.listens_for(engine, "connect")
+    def _on_connect(dbapi_connection: Any, _record: Any) -> None:
+        # Hand transaction control to SQLAlchemy's "begin" event below.
+        dbapi_connection.isolation_level = None
+        cursor = dbapi_connection.cursor()
+        cursor.execute("PRAGMA journal_mode=WAL")
+        cursor.execute("PRAGMA synchronous=FULL")
+        cursor.execute("PRAGMA foreign_keys=ON")
+        cursor.execute(f"PRAGMA busy_timeout={SQLITE_BUSY_TIMEOUT_MS}")
+        cursor.close()
+
+    @event.listens_for(engine, "begin")
+    def _on_begin(connection: Any) -> None:
+        connection.exec_driver_sql("BEGIN IMMEDIATE")
+
+    return engine
+
+
+def session_factory(engine: Engine) -> sessionmaker[Session]:
+    # expire_on_commit=False: handlers build their answer after the commit.
+    return sessionmaker(engine, expire_on_commit=False)
