@@ -13,6 +13,13 @@ app = typer.Typer(
     add_completion=False,
     pretty_exceptions_enable=False,
 )
+
+
+@app.callback()
+def _root() -> None:
+    """Rughernia: the care pathway for sciatica from a lumbar disc herniation."""
+
+
 assess_cli.register(app)
 check_cli.register(app)
 server_cli.register(app)
