@@ -75,7 +75,7 @@ class Base(DeclarativeBase):
 
 class Team(Base):
     __tablename__ = "teams"
-    __table_args__: ClassVar[Any] = {"sqlite_autoincrement": True}
+    __table_args__ = ({"sqlite_autoincrement": True},)
     id: Mapped[int] = mapped_column(primary_key=True)
     name: Mapped[str] = mapped_column(String(100), unique=True)
     created_at: Mapped[dt.datetime]
@@ -109,7 +109,7 @@ class TeamMember(Base):
 
 class PatientRow(Base):
     __tablename__ = "patients"
-    __table_args__: ClassVar[Any] = {"sqlite_autoincrement": True}
+    __table_args__ = ({"sqlite_autoincrement": True},)
     id: Mapped[int] = mapped_column(primary_key=True)
     team_id: Mapped[int] = mapped_column(ForeignKey("teams.id"), index=True)
     user_id: Mapped[int | None] = mapped_column(

@@ -1,0 +1,172 @@
+"""Users, teams, sessions and sign-in throttling. The caller owns the transaction."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable
+
+from sqlalchemy import delete, func, select
+from sqlalchemy.orm import Session
+
+from rughernia.store.clock import utcnow
+from rughernia.store.tables import LoginFailure, SessionRow, Team, TeamMember, User
+from rughernia.store.upsert import upsert
+
+
+def team_by_name(session: Session, name: str) -> Team | None:
+    return session.scalars(select(Team).where(Team.name == name)).first()
+
+
+def ensure_team(session: Session, name: str) -> Team:
+    team = team_by_name(session, name)
+    if team is None:
+        team = Team(name=name, created_at=utcnow())
+        session.add(team)
+        session.flush()
+    return team
+
+
+def list_teams(session: Session) -> list[Team]:
+    return list(session.scalars(select(Team).order_by(Team.name)))
+
+
+def add_user(
+    session: Session,
+    *,
+    username: str,
+    password_hash: str,
+    role: str,
+    display_name: str = "",
+    team_ids: Iterable[int] = (),
+) -> User:
+    user = User(
+        username=username,
+        password_hash=password_hash,
+        role=role,
+        display_name=display_name,
+        active=True,
+        created_at=utcnow(),
+    )
+    session.add(user)
+    session.flush()
+    for team_id in team_ids:
+        session.add(TeamMember(team_id=team_id, user_id=user.id))
+    session.flush()
+    return user
+
+
+def user_by_name(session: Session, username: str) -> User | None:
+    return session.scalars(select(User).where(User.username == username)).first()
+
+
+def user_by_id(session: Session, user_id: int) -> User | None:
+    return session.get(User, user_id)
+
+
+def list_users(session: Session) -> list[User]:
+    return list(session.scalars(select(User).order_by(User.id)))
+
+
+def count_users(session: Session) -> int:
+    return session.scalar(select(func.count()).select_from(User)) or 0
+
+
+def team_ids_of(session: Session, user_id: int) -> list[int]:
+    rows = session.scalars(select(TeamMember.team_id).where(TeamMember.user_id == user_id))
+    return sorted(rows)
+
+
+def team_names_of(session: Session, user_ids: Iterable[int]) -> dict[int, list[str]]:
+    """Every user's team names in one query (lists of users must not cost a query each)."""
+    out: dict[int, list[str]] = {}
+    rows = session.execute(
+        select(TeamMember.user_id, Team.name)
+        .join(Team, Team.id == TeamMember.team_id)
+        .where(TeamMember.user_id.in_(list(user_ids)))
+        .order_by(Team.name)
+    )
+    for user_id, name in rows:
+        out.setdefault(user_id, []).append(name)
+    return out
+
+
+def delete_user(session: Session, user_id: int) -> None:
+    session.execute(delete(User).where(User.id == user_id))
+
+
+# --- sessions ---------------------------------------------------------------------
+
+
+def add_session(
+    session: Session, *, user_id: int, token_hash: str, csrf_token: str, expires_at: dt.datetime
+) -> SessionRow:
+    row = SessionRow(
+        token_hash=token_hash,
+        user_id=user_id,
+        csrf_token=csrf_token,
+        created_at=utcnow(),
+        expires_at=expires_at,
+    )
+    session.add(row)
+    session.flush()
+    return row
+
+
+def session_user(
+    session: Session, token_hash: str, at: dt.datetime
+) -> tuple[SessionRow, User] | None:
+    """The live session with this token and its (active) user, in one query."""
+    row = session.execute(
+        select(SessionRow, User)
+        .join(User, User.id == SessionRow.user_id)
+        .where(SessionRow.token_hash == token_hash, SessionRow.expires_at > at, User.active)
+    ).first()
+    return None if row is None else (row[0], row[1])
+
+
+def delete_session(session: Session, token_hash: str) -> None:
+    session.execute(delete(SessionRow).where(SessionRow.token_hash == token_hash))
+
+
+def delete_expired_sessions(session: Session, at: dt.datetime) -> None:
+    session.execute(delete(SessionRow).where(SessionRow.expires_at <= at))
+
+
+# --- sign-in throttling -----------------------------------------------------------
+
+
+def locked_until(session: Session, key: str, at: dt.datetime) -> dt.datetime | None:
+    row = session.get(LoginFailure, key)
+    if row is None or row.locked_until is None or row.locked_until <= at:
+        return None
+    return row.locked_until
+
+
+def record_failure(
+    session: Session, key: str, at: dt.datetime, *, max_failures: int, window: dt.timedelta
+) -> None:
+    """Count a failed sign-in; at ``max_failures`` within ``window`` the key is locked."""
+    row = session.get(LoginFailure, key, with_for_update=True)
+    if row is None:
+        upsert(
+            session,
+            LoginFailure.__table__,  # type: ignore[arg-type]
+            {"key": key, "failures": 1, "window_start": at, "locked_until": None},
+            keys=["key"],
+            update=["failures", "window_start"],
+        )
+        row = session.get(LoginFailure, key, populate_existing=True)
+        if row is None:  # pragma: no cover - the upsert just wrote it
+            return
+    elif row.window_start + window <= at:
+        row.failures, row.window_start, row.locked_until = 1, at, None
+    else:
+        row.failures += 1
+    if row.failures >= max_failures:
+        # A failure while locked extends the lock: guessing on does not pay.
+        row.locked_until = at + window
+    session.flush()
+
+
+def clear_failures(session: Session, key: str) -> None:
+    session.execute(delete(LoginFailure).where(LoginFailure.key == key))

@@ -1,0 +1,225 @@
+"""A patient's record: the patient row, intake, diary and medication.
+
+The caller owns the transaction. ``case_data`` turns the stored record into
+the case JSON of the shared contract; deciding anything from it is the
+pathway's job, not ours.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from sqlalchemy import delete, select
+from sqlalchemy.orm import Session
+
+from rughernia.store.clock import utcnow
+from rughernia.store.tables import (
+    DIARY_FIELDS,
+    MEDICATION_FIELDS,
+    DiaryRow,
+    Intake,
+    MedicationChange,
+    MedicationRow,
+    PatientRow,
+)
+from rughernia.store.upsert import upsert
+
+
+def add_patient(
+    session: Session,
+    *,
+    team_id: int,
+    display_name: str,
+    language: str,
+    invitation_hash: str | None,
+    invitation_expires_at: dt.datetime | None,
+) -> PatientRow:
+    row = PatientRow(
+        team_id=team_id,
+        display_name=display_name,
+        language=language,
+        invitation_hash=invitation_hash,
+        invitation_expires_at=invitation_expires_at,
+        created_at=utcnow(),
+    )
+    session.add(row)
+    session.flush()
+    return row
+
+
+def patient(session: Session, patient_id: int, *, lock: bool = False) -> PatientRow | None:
+    """The patient row; ``lock`` serialises writers of one record (PostgreSQL row lock)."""
+    stmt = select(PatientRow).where(PatientRow.id == patient_id)
+    if lock:
+        stmt = stmt.with_for_update()
+    return session.scalars(stmt).first()
+
+
+def patient_of_user(session: Session, user_id: int) -> PatientRow | None:
+    return session.scalars(select(PatientRow).where(PatientRow.user_id == user_id)).first()
+
+
+def patient_by_invitation(session: Session, invitation_hash: str) -> PatientRow | None:
+    stmt = select(PatientRow).where(PatientRow.invitation_hash == invitation_hash)
+    return session.scalars(stmt.with_for_update()).first()
+
+
+def patients_in_teams(session: Session, team_ids: list[int]) -> list[PatientRow]:
+    stmt = select(PatientRow).where(PatientRow.team_id.in_(team_ids)).order_by(PatientRow.id)
+    return list(session.scalars(stmt))
+
+
+def erase_patient(session: Session, patient_id: int) -> None:
+    """Remove the record; ON DELETE CASCADE takes every piece of health data along."""
+    session.execute(delete(PatientRow).where(PatientRow.id == patient_id))
+
+
+# --- intake -----------------------------------------------------------------------
+
+
+def intake(session: Session, patient_id: int) -> dict[str, Any] | None:
+    row = session.get(Intake, patient_id)
+    return None if row is None else dict(row.data)
+
+
+def put_intake(session: Session, patient_id: int, data: dict[str, Any], by: int | None) -> None:
+    upsert(
+        session,
+        Intake.__table__,  # type: ignore[arg-type]
+        {"patient_id": patient_id, "data": data, "updated_at": utcnow(), "updated_by": by},
+        keys=["patient_id"],
+        update=["data", "updated_at", "updated_by"],
+    )
+
+
+# --- diary ------------------------------------------------------------------------
+
+
+def diary_entry(session: Session, patient_id: int, date: dt.date) -> DiaryRow | None:
+    stmt = select(DiaryRow).where(DiaryRow.patient_id == patient_id, DiaryRow.date == date)
+    return session.scalars(stmt).first()
+
+
+def diary(
+    session: Session,
+    patient_id: int,
+    start: dt.date | None = None,
+    end: dt.date | None = None,
+) -> list[DiaryRow]:
+    stmt = select(DiaryRow).where(DiaryRow.patient_id == patient_id)
+    if start is not None:
+        stmt = stmt.where(DiaryRow.date >= start)
+    if end is not None:
+        stmt = stmt.where(DiaryRow.date <= end)
+    return list(session.scalars(stmt.order_by(DiaryRow.date)))
+
+
+def put_diary_entry(
+    session: Session, patient_id: int, date: dt.date, fields: dict[str, Any]
+) -> bool:
+    """Write the entry of this date, replacing any earlier one; True when it is new.
+
+    Keyed by patient and date, so a retried PUT leaves exactly one entry.
+    """
+    existed = diary_entry(session, patient_id, date) is not None
+    now = utcnow()
+    values = {name: fields.get(name) for name in DIARY_FIELDS}
+    upsert(
+        session,
+        DiaryRow.__table__,  # type: ignore[arg-type]
+        {"patient_id": patient_id, "date": date, **values, "created_at": now, "updated_at": now},
+        keys=["patient_id", "date"],
+        update=[*DIARY_FIELDS, "updated_at"],
+    )
+    session.expire_all()
+    return not existed
+
+
+def diary_dict(row: DiaryRow) -> dict[str, Any]:
+    """One entry in the contract's shape; unknown (None) fields are left out."""
+    out: dict[str, Any] = {"date": row.date.isoformat()}
+    for name in DIARY_FIELDS:
+        value = getattr(row, name)
+        if value is not None:
+            out[name] = value
+    return out
+
+
+# --- medication -------------------------------------------------------------------
+
+
+def medication(session: Session, patient_id: int) -> MedicationRow | None:
+    return session.get(MedicationRow, patient_id)
+
+
+def medication_dict(row: MedicationRow | MedicationChange | None) -> dict[str, Any]:
+    if row is None:
+        return {"step": 0}
+    out: dict[str, Any] = {}
+    for name in MEDICATION_FIELDS:
+        value = getattr(row, name)
+        if value is not None:
+            out[name] = value.isoformat() if isinstance(value, dt.date) else value
+    return out
+
+
+def set_medication(
+    session: Session,
+    patient_id: int,
+    values: dict[str, Any],
+    *,
+    by: int,
+    by_name: str,
+    reason: str,
+) -> MedicationChange:
+    """Set the current medication and keep the change (who, when, why) in the history."""
+    now = utcnow()
+    fields = {name: values.get(name) for name in MEDICATION_FIELDS}
+    fields["step"] = fields["step"] or 0
+    upsert(
+        session,
+        MedicationRow.__table__,  # type: ignore[arg-type]
+        {"patient_id": patient_id, **fields, "updated_at": now, "updated_by": by},
+        keys=["patient_id"],
+        update=[*MEDICATION_FIELDS, "updated_at", "updated_by"],
+    )
+    change = MedicationChange(
+        patient_id=patient_id,
+        **fields,
+        changed_at=now,
+        changed_by=by,
+        changed_by_name=by_name,
+        reason=reason,
+    )
+    session.add(change)
+    session.flush()
+    return change
+
+
+def medication_history(session: Session, patient_id: int) -> list[MedicationChange]:
+    stmt = (
+        select(MedicationChange)
+        .where(MedicationChange.patient_id == patient_id)
+        .order_by(MedicationChange.id)
+    )
+    return list(session.scalars(stmt))
+
+
+# --- the record as a case ---------------------------------------------------------
+
+
+def case_data(
+    session: Session, patient_id: int, today: dt.date, language: str
+) -> dict[str, Any] | None:
+    """The stored record as case JSON for ``today``; None without an intake (no symptoms yet)."""
+    stored = intake(session, patient_id)
+    if stored is None:
+        return None
+    return {
+        "today": today.isoformat(),
+        "language": language,
+        **stored,
+        "diary": [diary_dict(row) for row in diary(session, patient_id)],
+        "medication": medication_dict(medication(session, patient_id)),
+    }

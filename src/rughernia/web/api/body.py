@@ -1,0 +1,81 @@
+"""Raw JSON bodies for routes whose shape is the shared contract.
+
+These bodies are validated by ``parse_case`` (so errors carry the contract's
+field paths); FastAPI only documents them, through ``documented``.
+"""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from fastapi import Request
+from pydantic import BaseModel
+
+from rughernia.pathway.checks import Problem
+from rughernia.web.problems import ApiError, invalid
+
+MAX_BODY_BYTES = 1_000_000
+# Models referenced from openapi_extra; the OpenAPI builder adds their schemas.
+DOCUMENTED: dict[str, type[BaseModel]] = {}
+
+
+def documented(model: type[BaseModel], description: str = "") -> dict[str, Any]:
+    """``openapi_extra`` that shows ``model`` as the JSON request body of a route."""
+    DOCUMENTED[model.__name__] = model
+    return {
+        "requestBody": {
+            "required": True,
+            "description": description or (model.__doc__ or "").strip(),
+            "content": {
+                "application/json": {"schema": {"$ref": f"#/components/schemas/{model.__name__}"}}
+            },
+        }
+    }
+
+
+def _reject_constant(name: str) -> Any:
+    raise ValueError(f"{name} is not a JSON number")
+
+
+async def json_body(request: Request) -> Any:
+    kind = request.headers.get("content-type", "application/json").split(";")[0].strip().lower()
+    if kind != "application/json" and not kind.endswith("+json"):
+        raise ApiError(415, "unsupported-media-type", "Send the body as application/json")
+    raw = await request.body()
+    if len(raw) > MAX_BODY_BYTES:
+        raise ApiError(413, "too-large", f"The body is larger than {MAX_BODY_BYTES} bytes")
+    try:
+        data = json.loads(raw, parse_constant=_reject_constant)
+    except (ValueError, RecursionError):
+        raise invalid([Problem("body", "is not valid JSON")]) from None
+    nul = _nul_path(data, "")
+    if nul is not None:
+        raise invalid([Problem(nul or "body", "must not contain NUL characters")])
+    return data
+
+
+def _nul_path(value: Any, path: str) -> str | None:
+    """The path of the first text holding a NUL (the database cannot store it)."""
+    if isinstance(value, str):
+        return path if "\x00" in value else None
+    if isinstance(value, dict):
+        for key, item in value.items():
+            sub = f"{path}.{key}" if path else str(key)
+            if "\x00" in key:
+                return sub
+            found = _nul_path(item, sub)
+            if found is not None:
+                return found
+    if isinstance(value, list):
+        for i, item in enumerate(value):
+            found = _nul_path(item, f"{path}[{i}]")
+            if found is not None:
+                return found
+    return None
+
+
+def json_object(data: Any) -> dict[str, Any]:
+    if not isinstance(data, dict):
+        raise invalid([Problem("body", "must be a JSON object")])
+    return data

@@ -1,0 +1,51 @@
+"""The error answers each route may give, for the OpenAPI document."""
+
+from __future__ import annotations
+
+from typing import Any
+
+# Written out (not generated) so it needs no $defs inside the OpenAPI document.
+PROBLEM_SCHEMA: dict[str, Any] = {
+    "title": "ProblemDetails",
+    "description": "RFC 9457 problem details",
+    "type": "object",
+    "required": ["type", "title", "status"],
+    "properties": {
+        "type": {"type": "string"},
+        "title": {"type": "string"},
+        "status": {"type": "integer"},
+        "detail": {"type": "string"},
+        "errors": {
+            "type": "array",
+            "items": {
+                "type": "object",
+                "required": ["path", "pointer", "message"],
+                "properties": {
+                    "path": {"type": "string"},
+                    "pointer": {"type": "string"},
+                    "message": {"type": "string"},
+                },
+            },
+        },
+    },
+}
+
+Responses = dict[int | str, dict[str, Any]]
+
+
+def _problem(description: str) -> dict[str, Any]:
+    return {
+        "description": description,
+        "content": {"application/problem+json": {"schema": PROBLEM_SCHEMA}},
+    }
+
+
+VALIDATION: Responses = {422: _problem("Invalid input; errors name each field")}
+SIGNED_IN: Responses = {
+    401: _problem("Not signed in"),
+    403: _problem("Not allowed for this role, or a missing CSRF token"),
+    **VALIDATION,
+}
+PATIENT: Responses = {**SIGNED_IN, 404: _problem("No such patient (or not yours)")}
+CONFLICT: Responses = {409: _problem("Conflicts with the stored state")}
+THROTTLED: Responses = {429: _problem("Too many failed sign-ins; wait and retry")}

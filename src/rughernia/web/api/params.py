@@ -1,0 +1,16 @@
+"""Path and header parameters shared by the routes."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import Header, Path
+
+# Ids fit a 32-bit integer column; larger numbers are refused before the database sees them.
+MAX_ID = 2**31 - 1
+PatientId = Annotated[int, Path(ge=1, le=MAX_ID, description="the patient's id")]
+AssessmentId = Annotated[int, Path(ge=1, le=MAX_ID)]
+IdempotencyKey = Annotated[
+    str | None,
+    Header(alias="Idempotency-Key", description="a retry with the same key gets the first answer"),
+]

@@ -1,0 +1,232 @@
+"""Request and response shapes of the API, for validation and the OpenAPI document.
+
+Contract shapes (case, diary entry, intake, medication, assessment) reuse
+``rughernia.contract``; bodies in those shapes are validated by
+``parse_case`` itself so errors carry the contract's field paths.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Annotated, Any, Literal
+
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, StringConstraints
+
+from rughernia.contract import (
+    AssessmentModel,
+    DiaryEntryModel,
+    IsoDate,
+    MedicationModel,
+    NullableDate,
+    PatientModel,
+    SymptomsModel,
+)
+
+
+def _no_nul(value: str) -> str:
+    if "\x00" in value:
+        raise ValueError("must not contain NUL characters")
+    return value
+
+
+Text = Annotated[str, AfterValidator(_no_nul)]
+Username = Annotated[
+    str, StringConstraints(pattern=r"^[a-z0-9][a-z0-9._-]{2,63}$"), AfterValidator(_no_nul)
+]
+Password = Annotated[str, Field(min_length=1, max_length=200), AfterValidator(_no_nul)]
+Language = Literal["nl", "en"]
+
+
+class _In(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+
+# --- accounts -----------------------------------------------------------------------
+
+
+class SignIn(_In):
+    username: Annotated[Text, Field(min_length=1, max_length=64)]
+    password: Password
+
+
+class UserOut(BaseModel):
+    id: int
+    username: str
+    role: Literal["patient", "clinician", "admin"]
+    display_name: str
+    teams: list[str]
+    patient_id: int | None = None
+
+
+class SessionOut(BaseModel):
+    token: str
+    token_type: Literal["bearer"] = "bearer"  # noqa: S105 - a scheme name, not a secret
+    expires_at: dt.datetime
+    csrf_token: str = Field(description="send as X-CSRF-Token with cookie-signed writes")
+    user: UserOut
+
+
+class NewUser(_In):
+    username: Username
+    password: Password
+    role: Literal["clinician", "admin"]
+    display_name: Annotated[Text, Field(max_length=200)] = ""
+    teams: Annotated[
+        list[Annotated[Text, Field(min_length=1, max_length=100)]], Field(max_length=50)
+    ] = []
+
+
+class TeamOut(BaseModel):
+    id: int
+    name: str
+
+
+class NewTeam(_In):
+    name: Annotated[Text, Field(min_length=1, max_length=100)]
+
+
+class Redeem(_In):
+    code: Annotated[Text, Field(min_length=1, max_length=100)]
+    username: Username
+    password: Password
+
+
+# --- patients -----------------------------------------------------------------------
+
+
+class NewPatient(_In):
+    display_name: Annotated[Text, Field(min_length=1, max_length=200)]
+    team_id: Annotated[int | None, Field(ge=1, le=2**31 - 1)] = Field(
+        default=None, description="needed when the clinician belongs to more than one team"
+    )
+    language: Language = "nl"
+
+
+class AssessmentSummary(BaseModel):
+    id: int
+    created_at: dt.datetime
+    triage: str
+    phase: str | None
+    acknowledged: bool
+
+
+class PatientOut(BaseModel):
+    id: int
+    display_name: str
+    team_id: int
+    language: Language
+    has_account: bool
+    created_at: dt.datetime
+    latest_assessment: AssessmentSummary | None = None
+
+
+class PatientCreated(BaseModel):
+    patient: PatientOut
+    invitation_code: str = Field(description="shown once; the patient redeems it to set a password")
+    invitation_expires_at: dt.datetime
+
+
+class Redeemed(BaseModel):
+    user: UserOut
+
+
+# --- the record ---------------------------------------------------------------------
+
+
+class DiaryEntryBody(DiaryEntryModel):
+    """A diary entry; ``date`` may be left out (the URL names it) and must match if given."""
+
+    date: IsoDate | None = None  # type: ignore[assignment]
+
+
+class IntakeBody(BaseModel):
+    """The case's onset, patient and symptoms sections (contract/case.schema.json)."""
+
+    model_config = ConfigDict(extra="forbid")
+    onset: NullableDate = None
+    patient: PatientModel | None = None
+    symptoms: SymptomsModel
+
+
+class MedicationBody(MedicationModel):
+    """The new medication state, with the reason for the change (kept in the history)."""
+
+    reason: Annotated[str, Field(min_length=1, max_length=1000)]
+
+
+class AckBody(_In):
+    note: Annotated[Text, Field(max_length=2000)] = ""
+
+
+class AckOut(BaseModel):
+    by: str
+    at: dt.datetime
+    note: str
+
+
+class StoredAssessment(BaseModel):
+    id: int
+    patient_id: int
+    created_at: dt.datetime
+    today: dt.date
+    cause: str
+    assessment: AssessmentModel
+    acknowledgement: AckOut | None = None
+
+
+class AssessmentHistory(BaseModel):
+    assessments: list[StoredAssessment]
+    next_before_id: int | None = Field(description="pass as before_id for the next page")
+
+
+class DiaryPut(BaseModel):
+    entry: DiaryEntryModel
+    created: bool
+    assessment: StoredAssessment | None
+
+
+class DiaryList(BaseModel):
+    entries: list[DiaryEntryModel]
+
+
+class IntakeOut(BaseModel):
+    intake: IntakeBody
+    assessment: StoredAssessment | None
+
+
+class MedicationChangeOut(BaseModel):
+    medication: MedicationModel
+    changed_at: dt.datetime
+    changed_by: str
+    reason: str
+
+
+class MedicationOut(BaseModel):
+    medication: MedicationModel
+    history: list[MedicationChangeOut]
+    assessment: StoredAssessment | None
+
+
+class AccessLogEntry(BaseModel):
+    at: dt.datetime
+    username: str | None
+    role: str | None
+    action: str
+    outcome: str
+
+
+class AccessLog(BaseModel):
+    entries: list[AccessLogEntry]
+
+
+class Export(BaseModel):
+    """Everything stored about the patient (GDPR art. 15 and 20)."""
+
+    exported_at: dt.datetime
+    patient: dict[str, Any]
+    intake: dict[str, Any] | None
+    diary: list[dict[str, Any]]
+    medication: dict[str, Any]
+    medication_history: list[dict[str, Any]]
+    assessments: list[dict[str, Any]]
+    access_log: list[dict[str, Any]]

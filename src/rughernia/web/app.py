@@ -1,0 +1,68 @@
+"""The app factory: ``create_app(settings)`` in-process, ``app_from_env`` for uvicorn workers."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+
+from fastapi import FastAPI
+
+from rughernia import __version__
+from rughernia.settings import Settings
+from rughernia.store.engine import make_engine, session_factory
+from rughernia.web import docs, problems
+from rughernia.web.api import router
+from rughernia.web.context import AppState, Clock
+from rughernia.web.headers import SecurityHeaders
+from rughernia.web.passwords import Passwords
+
+DESCRIPTION = (
+    "The care pathway of the Dutch leaflet 'Rughernia' (lumbar disc herniation with "
+    "sciatica): assessment, the patient's diary and record, and the clinician's view."
+)
+
+
+def _utcnow() -> dt.datetime:
+    return dt.datetime.now(dt.UTC)
+
+
+def create_app(settings: Settings, *, clock: Clock = _utcnow) -> FastAPI:
+    """A ready app on ``settings.database_url``; the schema must be migrated already."""
+    engine = make_engine(
+        settings.database_url,
+        pool_size=settings.db_pool_size,
+        max_overflow=settings.db_max_overflow,
+    )
+
+    @asynccontextmanager
+    async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
+        yield
+        engine.dispose()
+
+    app = FastAPI(
+        title="Rughernia",
+        version=__version__,
+        description=DESCRIPTION,
+        openapi_url=docs.OPENAPI_PATH,
+        docs_url=None,  # FastAPI's pages load Swagger/ReDoc from a CDN; ours is local
+        redoc_url=None,
+        lifespan=lifespan,
+    )
+    app.state.rughernia = AppState(
+        settings=settings,
+        sessions=session_factory(engine),
+        clock=clock,
+        passwords=Passwords(settings),
+    )
+    app.state.engine = engine
+    problems.install(app)
+    app.include_router(router())
+    docs.install(app)
+    app.add_middleware(SecurityHeaders)
+    return app
+
+
+def app_from_env() -> FastAPI:
+    """For ``uvicorn --factory`` (``rughernia serve``): settings from RUGHERNIA_* variables."""
+    return create_app(Settings.from_env())

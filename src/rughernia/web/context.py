@@ -1,0 +1,167 @@
+"""Per-request context: the database session, the clock, and who is asking.
+
+A request is one transaction: the ``db`` dependency opens it, the handler
+commits it explicitly before answering (so an acknowledged write is durable),
+and anything not committed is rolled back when the session closes.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import hmac
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from typing import Annotated
+from zoneinfo import ZoneInfo
+
+from fastapi import Depends, Request
+from sqlalchemy.orm import Session, sessionmaker
+
+from rughernia.settings import Settings
+from rughernia.store import accounts
+from rughernia.store.audit import Actor
+from rughernia.store.tables import SessionRow, User
+from rughernia.web.passwords import Passwords
+from rughernia.web.problems import ApiError
+
+SESSION_COOKIE = "rughernia_session"
+CSRF_COOKIE = "rughernia_csrf"
+CSRF_HEADER = "X-CSRF-Token"
+SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
+
+Clock = Callable[[], dt.datetime]
+
+
+@dataclass(frozen=True, slots=True)
+class AppState:
+    """What the app factory sets up once and every request reads."""
+
+    settings: Settings
+    sessions: sessionmaker[Session]
+    clock: Clock
+    passwords: Passwords
+
+
+def app_state(request: Request) -> AppState:
+    state: AppState = request.app.state.rughernia
+    return state
+
+
+def db(request: Request) -> Iterator[Session]:
+    session = app_state(request).sessions()
+    try:
+        yield session
+    finally:
+        session.close()
+
+
+DB = Annotated[Session, Depends(db)]
+
+
+@dataclass(slots=True)
+class Ctx:
+    settings: Settings
+    now: dt.datetime
+    today: dt.date  # the server's date in the configured zone (Europe/Amsterdam)
+    client_address: str | None
+    user: User | None = None
+    session: SessionRow | None = None
+    via_cookie: bool = False
+    _team_ids: list[int] | None = field(default=None)
+
+    @property
+    def actor(self) -> Actor:
+        u = self.user
+        return Actor(
+            user_id=u.id if u else None,
+            username=u.username if u else None,
+            role=u.role if u else None,
+            client_address=self.client_address,
+        )
+
+    def team_ids(self, session: Session) -> list[int]:
+        if self._team_ids is None:
+            self._team_ids = accounts.team_ids_of(session, self.user.id) if self.user else []
+        return self._team_ids
+
+
+def token_hash(token: str) -> str:
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+def _bearer(request: Request) -> str | None:
+    header = request.headers.get("authorization")
+    if not header:
+        return None
+    scheme, _, token = header.partition(" ")
+    if scheme.lower() != "bearer" or not token.strip():
+        raise ApiError(
+            401,
+            "unauthenticated",
+            "Sign in first",
+            "use 'Authorization: Bearer <token>'",
+            headers={"WWW-Authenticate": "Bearer"},
+        )
+    return token.strip()
+
+
+def context(request: Request, session: DB) -> Ctx:
+    """Who is asking (or nobody); checks the CSRF token of cookie-signed unsafe requests."""
+    state = app_state(request)
+    now = state.clock()
+    ctx = Ctx(
+        settings=state.settings,
+        now=now,
+        today=now.astimezone(ZoneInfo(state.settings.timezone)).date(),
+        client_address=request.client.host if request.client else None,
+    )
+    token = _bearer(request)
+    via_cookie = False
+    if token is None:
+        token = request.cookies.get(SESSION_COOKIE)
+        via_cookie = token is not None
+    if not token or len(token) > 200:
+        return ctx
+    found = accounts.session_user(session, token_hash(token), now)
+    if found is None:
+        if via_cookie:  # a stale cookie is just no session
+            return ctx
+        raise ApiError(
+            401,
+            "unauthenticated",
+            "Sign in first",
+            "the token is unknown or has expired",
+            headers={"WWW-Authenticate": 'Bearer error="invalid_token"'},
+        )
+    ctx.session, ctx.user = found
+    ctx.via_cookie = via_cookie
+    if via_cookie and request.method not in SAFE_METHODS:
+        sent = request.headers.get(CSRF_HEADER, "")
+        if not hmac.compare_digest(sent.encode(), ctx.session.csrf_token.encode()):
+            raise ApiError(
+                403,
+                "csrf",
+                "Missing or wrong CSRF token",
+                f"send the {CSRF_HEADER} header given at sign-in with cookie-signed requests",
+            )
+    return ctx
+
+
+def signed_in(ctx: Annotated[Ctx, Depends(context)]) -> Ctx:
+    if ctx.user is None:
+        raise ApiError(
+            401, "unauthenticated", "Sign in first", headers={"WWW-Authenticate": "Bearer"}
+        )
+    return ctx
+
+
+AnyCtx = Annotated[Ctx, Depends(context)]
+UserCtx = Annotated[Ctx, Depends(signed_in)]
+
+
+def _passwords(request: Request) -> Passwords:
+    return app_state(request).passwords
+
+
+Hasher = Annotated[Passwords, Depends(_passwords)]

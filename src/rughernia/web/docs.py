@@ -1,0 +1,79 @@
+"""The OpenAPI document and a plain, local docs page (no CDN, no script)."""
+
+from __future__ import annotations
+
+import html
+from typing import Any
+
+from fastapi import FastAPI
+from fastapi.openapi.utils import get_openapi
+from fastapi.responses import HTMLResponse
+from fastapi.routing import APIRoute
+
+from rughernia.web.api.body import DOCUMENTED
+
+DOCS_PATH = "/api/v1/docs"
+OPENAPI_PATH = "/api/v1/openapi.json"
+
+
+def openapi(app: FastAPI) -> dict[str, Any]:
+    """FastAPI's document, plus the contract models that raw-JSON routes reference."""
+    if app.openapi_schema:
+        return app.openapi_schema
+    doc = get_openapi(
+        title=app.title,
+        version=app.version,
+        description=app.description,
+        routes=app.routes,
+    )
+    schemas = doc.setdefault("components", {}).setdefault("schemas", {})
+    for name, model in DOCUMENTED.items():
+        schema = model.model_json_schema(ref_template="#/components/schemas/{model}")
+        for def_name, definition in schema.pop("$defs", {}).items():
+            schemas.setdefault(def_name, definition)
+        schemas[name] = schema
+    app.openapi_schema = doc
+    return doc
+
+
+def api_routes(app: FastAPI) -> list[tuple[str, str]]:
+    """Every (method, path) of the JSON API, from the router itself (for the route matrix)."""
+    out: list[tuple[str, str]] = []
+    for route in app.routes:
+        if isinstance(route, APIRoute) and route.path.startswith("/api/"):
+            out.extend((method, route.path) for method in sorted(route.methods or ()))
+    return out
+
+
+def install(app: FastAPI) -> None:
+    app.openapi = lambda: openapi(app)  # type: ignore[method-assign]
+
+    @app.get(DOCS_PATH, include_in_schema=False)
+    def docs_page() -> HTMLResponse:
+        return HTMLResponse(render(openapi(app)))
+
+
+def render(doc: dict[str, Any]) -> str:
+    esc = html.escape
+    rows = []
+    for path, operations in doc.get("paths", {}).items():
+        for method, op in operations.items():
+            rows.append(
+                f"<tr><td><code>{esc(method.upper())}</code></td><td><code>{esc(path)}</code></td>"
+                f"<td>{esc(op.get('summary', ''))}</td></tr>"
+            )
+    info = doc.get("info", {})
+    return (
+        "<!doctype html><html lang='en'><head><meta charset='utf-8'>"
+        f"<title>{esc(info.get('title', 'API'))} – API</title></head><body>"
+        f"<h1>{esc(info.get('title', 'API'))} {esc(str(info.get('version', '')))}</h1>"
+        f"<p>{esc(info.get('description', ''))}</p>"
+        f"<p>The full description is the OpenAPI document: <a href='{OPENAPI_PATH}'>"
+        f"{OPENAPI_PATH}</a>. Errors are <code>application/problem+json</code> (RFC 9457). "
+        "Sign in with <code>POST /api/v1/session</code>; send the token as "
+        "<code>Authorization: Bearer …</code>, or use the cookie and send "
+        "<code>X-CSRF-Token</code> with writes.</p>"
+        "<table><thead><tr><th>method</th><th>path</th><th>what</th></tr></thead><tbody>"
+        + "".join(rows)
+        + "</tbody></table></body></html>"
+    )

@@ -1,0 +1,150 @@
+"""Errors as ``application/problem+json`` (RFC 9457), and the handlers that make them.
+
+Every error leaves the app through here: our own ``ApiError``, FastAPI's
+request validation, the contract's ``CaseInvalid``, unknown routes, and, as a
+last resort, any other exception, which becomes a bare 500 without a trace.
+Validation problems carry ``errors``: one ``{path, pointer, message}`` each.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+from collections.abc import Iterable, Sequence
+from typing import Any
+
+from fastapi import FastAPI, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import JSONResponse
+from sqlalchemy.exc import DataError, OperationalError
+from starlette.exceptions import HTTPException as StarletteHTTPException
+
+from rughernia.contract import CaseInvalid
+from rughernia.pathway.checks import Problem
+
+PROBLEM_JSON = "application/problem+json"
+TYPE_BASE = "https://rughernia.example/problems/"
+log = logging.getLogger("rughernia.web")
+
+
+class ApiError(Exception):
+    """An answer other than success; raised anywhere in a handler."""
+
+    def __init__(
+        self,
+        status: int,
+        kind: str,
+        title: str,
+        detail: str | None = None,
+        *,
+        errors: Sequence[Problem] = (),
+        headers: dict[str, str] | None = None,
+    ) -> None:
+        super().__init__(detail or title)
+        self.status = status
+        self.kind = kind
+        self.title = title
+        self.detail = detail
+        self.errors = list(errors)
+        self.headers = headers or {}
+
+
+def invalid(problems: Iterable[Problem], title: str = "The request has invalid fields") -> ApiError:
+    found = list(problems)
+    detail = "; ".join(str(p) for p in found)
+    return ApiError(422, "validation", title, detail, errors=found)
+
+
+def problem_body(
+    status: int, kind: str, title: str, detail: str | None, errors: Sequence[Problem] = ()
+) -> dict[str, Any]:
+    body: dict[str, Any] = {"type": TYPE_BASE + kind, "title": title, "status": status}
+    if detail:
+        body["detail"] = detail
+    if errors:
+        body["errors"] = [
+            {"path": p.path, "pointer": pointer(p.path), "message": p.message} for p in errors
+        ]
+    return body
+
+
+def problem_response(error: ApiError) -> JSONResponse:
+    body = problem_body(error.status, error.kind, error.title, error.detail, error.errors)
+    return JSONResponse(body, error.status, headers=error.headers, media_type=PROBLEM_JSON)
+
+
+_PART = re.compile(r"\[(\d+)\]|\.?([^.\[]+)")
+
+
+def pointer(path: str) -> str:
+    """``diary[3].leg_pain`` as the JSON Pointer ``#/diary/3/leg_pain``."""
+    parts = [m.group(1) or m.group(2) for m in _PART.finditer(path)]
+    escaped = (p.replace("~", "~0").replace("/", "~1") for p in parts)
+    return "#/" + "/".join(escaped) if parts else "#"
+
+
+def _from_validation(exc: RequestValidationError) -> ApiError:
+    found: list[Problem] = []
+    for error in exc.errors():
+        loc = [str(p) for p in error.get("loc", ())]
+        where = loc[0] if loc else "body"
+        rest = loc[1:]
+        if where == "body":
+            path = ".".join(rest) if rest else "body"
+        else:  # path, query, header: name them so the client sees where
+            path = f"{where}.{'.'.join(rest)}" if rest else where
+        kind = error.get("type", "")
+        if kind == "json_invalid":
+            message = "is not valid JSON"
+        elif kind == "missing":
+            message = "is required"
+        else:
+            message = str(error.get("msg", "is not valid"))
+        found.append(Problem(path, message))
+    return invalid(found)
+
+
+def install(app: FastAPI) -> None:
+    async def on_api_error(_request: Request, exc: Exception) -> JSONResponse:
+        assert isinstance(exc, ApiError)
+        return problem_response(exc)
+
+    async def on_case_invalid(_request: Request, exc: Exception) -> JSONResponse:
+        assert isinstance(exc, CaseInvalid)
+        return problem_response(invalid(exc.problems, "The case has invalid fields"))
+
+    async def on_validation(_request: Request, exc: Exception) -> JSONResponse:
+        assert isinstance(exc, RequestValidationError)
+        return problem_response(_from_validation(exc))
+
+    async def on_http(_request: Request, exc: Exception) -> JSONResponse:
+        assert isinstance(exc, StarletteHTTPException)
+        titles = {404: "Not found", 405: "Method not allowed"}
+        title = titles.get(exc.status_code, "Request not handled")
+        kind = {404: "not-found", 405: "method-not-allowed"}.get(exc.status_code, "http")
+        headers = dict(exc.headers or {})
+        return problem_response(ApiError(exc.status_code, kind, title, headers=headers))
+
+    async def on_data_error(_request: Request, exc: Exception) -> JSONResponse:
+        # A value the database refuses (out of its range, a NUL byte) is bad input, not a crash.
+        log.warning("database refused a value: %s", type(exc).__name__)
+        error = ApiError(422, "unstorable-value", "A value in the request cannot be stored")
+        return problem_response(error)
+
+    async def on_operational(_request: Request, exc: Exception) -> JSONResponse:
+        log.error("database unavailable: %s", exc)
+        error = ApiError(503, "unavailable", "The service is busy; try again shortly")
+        error.headers["Retry-After"] = "2"
+        return problem_response(error)
+
+    async def on_crash(_request: Request, exc: Exception) -> JSONResponse:
+        log.exception("unhandled error", exc_info=exc)
+        return problem_response(ApiError(500, "internal", "Something went wrong on our side"))
+
+    app.add_exception_handler(ApiError, on_api_error)
+    app.add_exception_handler(CaseInvalid, on_case_invalid)
+    app.add_exception_handler(RequestValidationError, on_validation)
+    app.add_exception_handler(StarletteHTTPException, on_http)
+    app.add_exception_handler(DataError, on_data_error)
+    app.add_exception_handler(OperationalError, on_operational)
+    app.add_exception_handler(Exception, on_crash)
