@@ -1,7 +1,160 @@
-"""Placeholder: commands are registered here by their owner."""
+"""``rughernia serve``, ``db upgrade``, ``user add`` and ``demo``: running the service."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterator
+from contextlib import contextmanager
+from typing import Annotated
+from zoneinfo import ZoneInfo
 
 import typer
+from rich.console import Console
+from sqlalchemy import Engine
+from sqlalchemy.engine import make_url
+from sqlalchemy.exc import SQLAlchemyError
+
+from rughernia.settings import Settings, SettingsError
+from rughernia.store import accounts
+from rughernia.store.engine import make_engine, session_factory
+from rughernia.store.migrate import upgrade
+
+err = Console(stderr=True)
+out = Console()
+
+
+@contextmanager
+def _engine() -> Iterator[tuple[Settings, Engine]]:
+    """Settings and a migrated database, or a readable message and exit code 1."""
+    try:
+        settings = Settings.from_env()
+        engine = make_engine(settings.database_url, pool_size=2, max_overflow=2)
+    except (SettingsError, SQLAlchemyError, ValueError) as exc:
+        err.print(f"[red]Configuration error:[/red] {exc}")
+        raise typer.Exit(1) from None
+    try:
+        upgrade(engine)
+        yield settings, engine
+    except SQLAlchemyError as exc:
+        err.print(f"[red]Database error[/red] ({_where(settings)}): {type(exc).__name__}: {exc}")
+        raise typer.Exit(1) from None
+    finally:
+        engine.dispose()
+
+
+def _where(settings: Settings) -> str:
+    return make_url(settings.database_url).render_as_string(hide_password=True)
+
+
+def serve(
+    host: Annotated[str, typer.Option(help="address to listen on")] = "127.0.0.1",
+    port: Annotated[int, typer.Option(min=1, max=65535)] = 8000,
+    workers: Annotated[int, typer.Option(min=1, max=64, help="worker processes")] = 1,
+    log_level: Annotated[str, typer.Option(help="uvicorn log level")] = "info",
+) -> None:
+    """Start the web app and JSON API (migrates the database first)."""
+    import uvicorn
+
+    with _engine() as (settings, _unused):
+        where = _where(settings)
+    out.print(f"Rughernia on http://{host}:{port}/api/v1/docs  (database: {where})")
+    # The factory reads the same RUGHERNIA_* settings in every worker process.
+    uvicorn.run(
+        "rughernia.web.app:app_from_env",
+        factory=True,
+        host=host,
+        port=port,
+        workers=workers,
+        log_level=log_level,
+        server_header=False,
+    )
+
+
+def db_upgrade() -> None:
+    """Create or migrate the database schema to the newest version."""
+    with _engine() as (settings, _unused):
+        out.print(f"Database is up to date: {_where(settings)}")
+
+
+def user_add(
+    username: Annotated[str, typer.Argument(help="lower-case login name")],
+    role: Annotated[str, typer.Option(help="clinician or admin")] = "clinician",
+    team: Annotated[
+        list[str] | None, typer.Option(help="team name (repeat for more); created if new")
+    ] = None,
+    display_name: Annotated[str, typer.Option(help="name shown to others")] = "",
+    password: Annotated[
+        str, typer.Option(prompt=True, hide_input=True, confirmation_prompt=True)
+    ] = "",
+) -> None:
+    """Add a clinician or admin account (patients join through an invitation code)."""
+    from rughernia.web.api.schemas import NewUser
+    from rughernia.web.passwords import Passwords, password_problem
+
+    if role not in ("clinician", "admin"):
+        err.print("--role must be clinician or admin; patients join with an invitation code")
+        raise typer.Exit(2)
+    try:
+        NewUser(username=username, password=password or "x", role=role)  # type: ignore[arg-type]
+    except ValueError:
+        err.print("username: use 3-64 lower-case letters, digits, '.', '_' or '-'")
+        raise typer.Exit(2) from None
+    problem = password_problem(password)
+    if problem:
+        err.print(f"password: {problem}")
+        raise typer.Exit(2)
+    with _engine() as (settings, engine), session_factory(engine)() as session:
+        if accounts.user_by_name(session, username) is not None:
+            err.print(f"The username {username!r} is taken")
+            raise typer.Exit(1)
+        team_ids = [accounts.ensure_team(session, name.strip()).id for name in team or []]
+        accounts.add_user(
+            session,
+            username=username,
+            password_hash=Passwords(settings).hash(password),
+            role=role,
+            display_name=display_name,
+            team_ids=team_ids,
+        )
+        session.commit()
+    teams = ", ".join(team or []) or "no team"
+    out.print(f"Added {role} {username!r} ({teams})")
+
+
+def demo(
+    if_empty: Annotated[
+        bool, typer.Option("--if-empty", help="only when the database has no users yet")
+    ] = False,
+    base_url: Annotated[str, typer.Option(help="where the service will listen")] = (
+        "http://127.0.0.1:8000"
+    ),
+) -> None:
+    """Fill the database with a demo team, clinician and patients in every phase."""
+    from rughernia.web import demo as demo_data
+    from rughernia.web.passwords import Passwords
+
+    with _engine() as (settings, engine), session_factory(engine)() as session:
+        if not demo_data.is_empty(session):
+            if if_empty:
+                out.print("The database has users already; no demo data added.")
+                return
+            if accounts.user_by_name(session, demo_data.CLINICIAN) is not None:
+                out.print("The demo data is there already.")
+                typer.echo(demo_data.sign_in_help(base_url))
+                return
+        today = dt.datetime.now(ZoneInfo(settings.timezone)).date()
+        demo_data.create(session, Passwords(settings), today)
+        session.commit()
+    typer.echo(demo_data.sign_in_help(base_url))
 
 
 def register(app: typer.Typer) -> None:
     """Add this module's commands to the ``rughernia`` app."""
+    app.command()(serve)
+    app.command()(demo)
+    db_app = typer.Typer(help="The database.", no_args_is_help=True)
+    db_app.command("upgrade")(db_upgrade)
+    app.add_typer(db_app, name="db")
+    user_app = typer.Typer(help="Accounts.", no_args_is_help=True)
+    user_app.command("add")(user_add)
+    app.add_typer(user_app, name="user")
