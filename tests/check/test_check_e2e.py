@@ -57,7 +57,7 @@ def test_normal_run_gives_self_care_with_acute_advice_in_order(lang: str, tmp_pa
     assert panel < advice < safety
     for code, where in [("NATURAL_COURSE", "L4"), ("NO_BED_REST", "L6"), ("MRI_NOT_USEFUL", "L3")]:
         assert f"{code_text(code, lang)} ({SOURCE[lang]}: {where})" in out
-    assert {"nl": "15 dagen", "en": "15 days"}[lang] in out
+    assert {"nl": "beenpijn: 15.", "en": "began: 15."}[lang] in out
     # No triage-raising finding for this patient, so no "why" section.
     assert {"nl": "Waarom", "en": "Why"}[lang] not in out
 
