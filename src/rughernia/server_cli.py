@@ -95,7 +95,7 @@ def user_add(
         err.print("--role must be clinician or admin; patients join with an invitation code")
         raise typer.Exit(2)
     try:
-        NewUser(username=username, password=password or "x", role=role)  # type: ignore[arg-type]
+        NewUser(username=username, password=password or "x", role=role)
     except ValueError:
         err.print("username: use 3-64 lower-case letters, digits, '.', '_' or '-'")
         raise typer.Exit(2) from None

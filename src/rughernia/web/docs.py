@@ -8,7 +8,7 @@ from typing import Any
 from fastapi import FastAPI
 from fastapi.openapi.utils import get_openapi
 from fastapi.responses import HTMLResponse
-from fastapi.routing import APIRoute
+from fastapi.routing import APIRoute, iter_route_contexts
 
 from rughernia.web.api.body import DOCUMENTED
 
@@ -39,9 +39,11 @@ def openapi(app: FastAPI) -> dict[str, Any]:
 def api_routes(app: FastAPI) -> list[tuple[str, str]]:
     """Every (method, path) of the JSON API, from the router itself (for the route matrix)."""
     out: list[tuple[str, str]] = []
-    for route in app.routes:
-        if isinstance(route, APIRoute) and route.path.startswith("/api/"):
-            out.extend((method, route.path) for method in sorted(route.methods or ()))
+    # FastAPI includes routers lazily; iter_route_contexts flattens them (as its OpenAPI does).
+    for route in iter_route_contexts(app.routes):
+        path = route.path
+        if path and path.startswith("/api/") and isinstance(route.original_route, APIRoute):
+            out.extend((method, path) for method in sorted(route.methods or ()))
     return out
 
 
