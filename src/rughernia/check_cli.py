@@ -260,7 +260,8 @@ def _save(console: Console, texts: Questionnaire, path: Path, case: Case) -> Non
     try:
         path.write_text(data + "\n", encoding="utf-8")
     except OSError as error:
-        console.print(texts.text("save_failed", path=path, reason=error.strerror or error))
+        reason = error.strerror or str(error)
+        console.print(texts.text("save_failed", path=path, reason=reason), markup=False)
         raise typer.Exit(1) from None
     console.print()
     console.print(texts.text("saved", path=path), markup=False)
