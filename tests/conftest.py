@@ -19,10 +19,8 @@ import datetime as dt
 import os
 import uuid
 from collections.abc import Iterator
-from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
-from zoneinfo import ZoneInfo
 
 import pytest
 from sqlalchemy import Engine, text
@@ -32,14 +30,11 @@ from rughernia.settings import Settings
 from rughernia.store.engine import make_engine, session_factory
 from rughernia.store.migrate import upgrade
 from rughernia.store.tables import Base
+from tests.dbsupport import PASSWORD, Clock, World, intake_for
 
 PG_URL = os.environ.get(
     "RUGHERNIA_TEST_PG_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/test"
 )
-AMSTERDAM = ZoneInfo("Europe/Amsterdam")
-# The tests' "now": a Monday morning in Amsterdam (the date of the shared examples).
-NOW = dt.datetime(2026, 3, 2, 10, 0, tzinfo=AMSTERDAM)
-PASSWORD = "correct-horse-battery"
 
 
 def _pg_available() -> str | None:
@@ -138,23 +133,6 @@ def session(engine: Engine) -> Iterator[Session]:
         yield s
 
 
-@dataclass
-class Clock:
-    """The app's clock, settable by tests."""
-
-    now: dt.datetime = NOW
-
-    def __call__(self) -> dt.datetime:
-        return self.now.astimezone(dt.UTC)
-
-    def advance(self, **delta: float) -> None:
-        self.now = self.now + dt.timedelta(**delta)
-
-    @property
-    def today(self) -> dt.date:
-        return self.now.astimezone(AMSTERDAM).date()
-
-
 @pytest.fixture
 def clock() -> Clock:
     return Clock()
@@ -173,49 +151,6 @@ def client(app: Any) -> Iterator[Any]:
 
     with TestClient(app, raise_server_exceptions=False) as c:
         yield c
-
-
-# --- a small world of users ---------------------------------------------------------
-
-
-def intake_for(onset: dt.date, **symptoms: Any) -> dict[str, Any]:
-    base: dict[str, Any] = {
-        "leg_pain_reaches": "below_knee",
-        "both_legs": False,
-        "weakness": "none",
-        "weakness_severe": False,
-        "saddle_numbness": False,
-        "incontinence": False,
-        "urinary_retention": False,
-    }
-    return {
-        "onset": onset.isoformat(),
-        "patient": {"age": 42, "sex": "female", "weight_kg": 70},
-        "symptoms": {**base, **symptoms},
-    }
-
-
-@dataclass
-class World:
-    """Accounts and records for API tests; ``h(name)`` gives a user's bearer headers."""
-
-    client: Any
-    tokens: dict[str, str] = field(default_factory=dict)
-    patient_ids: dict[str, int] = field(default_factory=dict)
-    team_ids: dict[str, int] = field(default_factory=dict)
-
-    def h(self, name: str | None, **extra: str) -> dict[str, str]:
-        out = dict(extra)
-        if name is not None:
-            out["Authorization"] = f"Bearer {self.tokens[name]}"
-        return out
-
-    def sign_in(self, username: str, password: str = PASSWORD) -> str:
-        r = self.client.post("/api/v1/session", json={"username": username, "password": password})
-        assert r.status_code == 200, r.text
-        token: str = r.json()["token"]
-        self.tokens[username] = token
-        return token
 
 
 @pytest.fixture

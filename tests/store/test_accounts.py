@@ -64,7 +64,8 @@ def test_throttling_locks_after_max_failures_within_the_window(session: Session)
         )
         session.commit()
     until = accounts.locked_until(session, "name:x", T0 + dt.timedelta(seconds=3))
-    assert until is not None and until > T0
+    assert until is not None
+    assert until > T0
     assert accounts.locked_until(session, "name:x", T0 + dt.timedelta(hours=1)) is None
     accounts.clear_failures(session, "name:x")
     session.commit()

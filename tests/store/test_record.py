@@ -130,7 +130,8 @@ def test_acknowledging_twice_keeps_the_first(session: Session) -> None:
     )
     second, again = assessments.acknowledge(session, row, user_id=doc.id, user_name="doc", note="x")
     assert (new, again) == (True, False)
-    assert second.id == first.id and second.note == "called"
+    assert second.id == first.id
+    assert second.note == "called"
 
 
 def test_latest_per_patient_in_one_query(session: Session) -> None:

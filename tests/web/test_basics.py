@@ -23,7 +23,8 @@ def _example(name: str) -> dict[str, Any]:
 
 def test_health(client: Any) -> None:
     r = client.get("/api/v1/health")
-    assert r.status_code == 200 and r.json() == {"status": "ok"}
+    assert r.status_code == 200
+    assert r.json() == {"status": "ok"}
 
 
 def test_assess_is_stateless_and_needs_no_account(client: Any) -> None:
@@ -74,9 +75,11 @@ def test_assess_refuses_other_media_types(client: Any) -> None:
 
 def test_unknown_route_and_method_are_problems(client: Any) -> None:
     r = client.get("/api/v1/nope")
-    assert r.status_code == 404 and r.headers["content-type"] == "application/problem+json"
+    assert r.status_code == 404
+    assert r.headers["content-type"] == "application/problem+json"
     r = client.patch("/api/v1/health")
-    assert r.status_code == 405 and r.headers["content-type"] == "application/problem+json"
+    assert r.status_code == 405
+    assert r.headers["content-type"] == "application/problem+json"
 
 
 def test_openapi_documents_every_route(client: Any, app: Any) -> None:
@@ -98,7 +101,9 @@ def test_docs_page_is_local(client: Any) -> None:
     r = client.get("/api/v1/docs")
     assert r.status_code == 200
     assert "/api/v1/openapi.json" in r.text
-    assert "http://" not in r.text and "https://" not in r.text and "<script" not in r.text
+    assert "http://" not in r.text
+    assert "https://" not in r.text
+    assert "<script" not in r.text
     # FastAPI's CDN-loading pages are switched off
     assert client.get("/docs").status_code == 404
     assert client.get("/redoc").status_code == 404

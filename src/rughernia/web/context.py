@@ -136,7 +136,20 @@ def context(request: Request, session: DB) -> Ctx:
         )
     ctx.session, ctx.user = found
     ctx.via_cookie = via_cookie
-    if via_cookie and request.method not in SAFE_METHODS:
+    return ctx
+
+
+def signed_in(request: Request, ctx: Annotated[Ctx, Depends(context)]) -> Ctx:
+    """A signed-in user; a cookie-signed unsafe request must also carry the CSRF token.
+
+    Only routes that act on the cookie's identity check it: signing in again or
+    redeeming an invitation with an old cookie in the browser must still work.
+    """
+    if ctx.user is None or ctx.session is None:
+        raise ApiError(
+            401, "unauthenticated", "Sign in first", headers={"WWW-Authenticate": "Bearer"}
+        )
+    if ctx.via_cookie and request.method not in SAFE_METHODS:
         sent = request.headers.get(CSRF_HEADER, "")
         if not hmac.compare_digest(sent.encode(), ctx.session.csrf_token.encode()):
             raise ApiError(
@@ -145,14 +158,6 @@ def context(request: Request, session: DB) -> Ctx:
                 "Missing or wrong CSRF token",
                 f"send the {CSRF_HEADER} header given at sign-in with cookie-signed requests",
             )
-    return ctx
-
-
-def signed_in(ctx: Annotated[Ctx, Depends(context)]) -> Ctx:
-    if ctx.user is None:
-        raise ApiError(
-            401, "unauthenticated", "Sign in first", headers={"WWW-Authenticate": "Bearer"}
-        )
     return ctx
 
 
