@@ -27,3 +27,7 @@ server_cli.register(app)
 
 def main() -> None:
     app()
+
+
+if __name__ == "__main__":
+    main()

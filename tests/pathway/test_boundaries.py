@@ -39,7 +39,9 @@ def _trend_case(baseline: list[int], current: list[int], onset: int = 30) -> dic
         ([10, 10, 10], [7, 7, 8], False),  # drop 2.67 < 3
     ],
 )
-def test_two_points_and_thirty_percent(baseline: list[int], current: list[int], decreasing: bool) -> None:
+def test_two_points_and_thirty_percent(
+    baseline: list[int], current: list[int], decreasing: bool
+) -> None:
     result = run(_trend_case(baseline, current))
     assert result["trend"]["clearly_decreasing"] is decreasing
     assert result["phase"] == ("recovery" if decreasing else "acute")
@@ -186,7 +188,9 @@ def test_age_70_needs_stomach_protection(age: int, fires: bool) -> None:
 
 def test_stomach_protector_silences_the_protection_rule() -> None:
     patient = {"age": 75, "uses_stomach_protector": True}
-    assert "NSAID_STOMACH_PROTECTION" not in codes(run(base_case(patient=patient, medication={"step": 2})))
+    assert "NSAID_STOMACH_PROTECTION" not in codes(
+        run(base_case(patient=patient, medication={"step": 2}))
+    )
 
 
 @pytest.mark.parametrize(
@@ -214,7 +218,9 @@ def test_nsaid_caution(patient: dict[str, Any]) -> None:
         (0, False, None, "start_paracetamol"),
     ],
 )
-def test_pain_tolerance_rows(step: int, scheduled: bool | None, finding: str | None, action: str) -> None:
+def test_pain_tolerance_rows(
+    step: int, scheduled: bool | None, finding: str | None, action: str
+) -> None:
     diary = entries({0: 9}, pain_tolerable=False, painkillers_as_scheduled=scheduled)
     result = run(base_case(diary=diary, medication={"step": step}))
     tolerance = {"PAIN_NOT_TOLERATED", "PAIN_UNCONTROLLED_ON_OPIOID", "PAINKILLERS_NOT_REGULAR"}
@@ -255,7 +261,9 @@ def test_above_knee_stays_in_scope() -> None:
 
 
 def test_out_of_scope_keeps_red_flags_and_painkiller_rows() -> None:
-    case = with_symptoms(base_case(diary=entries({0: 2}, paracetamol_mg=5000)), leg_pain_reaches="none")
+    case = with_symptoms(
+        base_case(diary=entries({0: 2}, paracetamol_mg=5000)), leg_pain_reaches="none"
+    )
     result = run(case)
     assert codes(result) == {"NOT_RADICULAR", "PARACETAMOL_ABOVE_MAX"}
     assert result["triage"] == "urgent"
@@ -263,7 +271,9 @@ def test_out_of_scope_keeps_red_flags_and_painkiller_rows() -> None:
 
 
 def test_out_of_scope_with_only_self_care_findings_is_not_applicable() -> None:
-    case = with_symptoms(base_case(diary=entries({0: 2}, paracetamol_mg=3500)), leg_pain_reaches="none")
+    case = with_symptoms(
+        base_case(diary=entries({0: 2}, paracetamol_mg=3500)), leg_pain_reaches="none"
+    )
     result = run(case)
     assert codes(result) == {"NOT_RADICULAR", "PARACETAMOL_ABOVE_ADVISED"}
     assert result["triage"] == "not_applicable"
