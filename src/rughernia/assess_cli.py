@@ -35,13 +35,23 @@ def read_documents(text: str) -> tuple[list[tuple[str, Any]], bool]:
     try:
         whole = json.loads(stripped)
     except json.JSONDecodeError as exc:
-        if not stripped.startswith("{") or exc.msg != "Extra data":
-            if "\n" not in stripped:
-                raise InputError([f"input: not valid JSON: {exc.msg} (column {exc.colno})"]) from None
+        # JSON Lines when the first line is a whole JSON document; otherwise one broken document.
+        if not _is_json(stripped.splitlines()[0]):
+            raise InputError(
+                [f"input: not valid JSON: {exc.msg} (line {exc.lineno}, column {exc.colno})"]
+            ) from None
         return list(_json_lines(text)), False
     if isinstance(whole, list):
         return [(f"case[{i}]", doc) for i, doc in enumerate(whole)], False
     return [("case", whole)], True
+
+
+def _is_json(line: str) -> bool:
+    try:
+        json.loads(line)
+    except json.JSONDecodeError:
+        return False
+    return True
 
 
 def _json_lines(text: str) -> Iterator[tuple[str, Any]]:
@@ -86,9 +96,13 @@ def run(text: str, lang: str | None) -> str:
 def register(app: typer.Typer) -> None:
     @app.command("assess")
     def assess_command(
-        file: Annotated[str, typer.Argument(help="A case file (JSON, JSON array or JSON Lines), or - for stdin.")],
+        file: Annotated[
+            str,
+            typer.Argument(help="A case file (JSON, JSON array or JSON Lines), or - for stdin."),
+        ],
         lang: Annotated[
-            str | None, typer.Option("--lang", help="Language of the texts: nl or en (overrides the case).")
+            str | None,
+            typer.Option("--lang", help="Language of the texts: nl or en (overrides the case)."),
         ] = None,
     ) -> None:
         """Assess cases and print the assessments as JSON."""

@@ -1,4 +1,4 @@
-"""The ``rughernia`` command. Each command lives with what it drives; this file only gathers them."""
+"""The ``rughernia`` command. Each command lives with what it drives; this file gathers them."""
 
 from __future__ import annotations
 

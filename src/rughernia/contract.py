@@ -19,7 +19,6 @@ from pydantic import (
     ConfigDict,
     Field,
     StrictBool,
-    StrictFloat,
     StrictInt,
     ValidationError,
     field_validator,
@@ -33,7 +32,7 @@ _DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 
 
 def _iso_date(value: Any) -> Any:
-    if value is None or isinstance(value, dt.date) and not isinstance(value, dt.datetime):
+    if value is None or (isinstance(value, dt.date) and not isinstance(value, dt.datetime)):
         return value
     if isinstance(value, str) and _DATE.match(value):
         try:
@@ -58,6 +57,11 @@ OptDate = Annotated[dt.date | None, BeforeValidator(_not_null), BeforeValidator(
 OptBool = Annotated[StrictBool | None, BeforeValidator(_not_null)]
 Pain = Annotated[StrictInt, Field(ge=0, le=10)]
 
+# JSON numbers (integer or not) within bounds; strict, so "5" and true are refused.
+WeightKg = Annotated[float, Field(ge=20, le=400, strict=True)]
+Hours = Annotated[float, Field(ge=0, le=24, strict=True)]
+
+
 RiskFactor = Literal[
     "liver_disease",
     "alcohol_3_plus_daily",
@@ -74,14 +78,14 @@ class _Strict(BaseModel):
 
 
 class PatientModel(_Strict):
-    age: Annotated[StrictInt | None, BeforeValidator(_not_null), Field(ge=0, le=120)] = None
+    age: Annotated[Annotated[StrictInt, Field(ge=0, le=120)] | None, BeforeValidator(_not_null)] = (
+        None
+    )
     sex: Annotated[
         Literal["female", "male", "other", "unknown"] | None, BeforeValidator(_not_null)
     ] = None
     pregnant: StrictBool | None = None
-    weight_kg: Annotated[
-        StrictFloat | StrictInt | None, BeforeValidator(_not_null), Field(ge=20, le=400)
-    ] = None
+    weight_kg: Annotated[WeightKg | None, BeforeValidator(_not_null)] = None
     risk_factors: Annotated[list[RiskFactor], BeforeValidator(_not_null)] = []
     uses_stomach_protector: OptBool = False
 
@@ -125,13 +129,11 @@ class DiaryEntryModel(_Strict):
     pain_tolerable: StrictBool | None = None
     painkillers_as_scheduled: StrictBool | None = None
     paracetamol_mg: Annotated[
-        StrictInt | None, BeforeValidator(_not_null), Field(ge=0, le=20000)
+        Annotated[StrictInt, Field(ge=0, le=20000)] | None, BeforeValidator(_not_null)
     ] = None
     nsaid_taken: OptBool = None
     opioid_taken: OptBool = None
-    hours_lying_daytime: Annotated[
-        StrictFloat | StrictInt | None, BeforeValidator(_not_null), Field(ge=0, le=24)
-    ] = None
+    hours_lying_daytime: Annotated[Hours | None, BeforeValidator(_not_null)] = None
     exercised: OptBool = None
     note: Annotated[str | None, BeforeValidator(_not_null), Field(max_length=2000)] = None
 
@@ -271,7 +273,9 @@ def to_case(m: CaseModel) -> pw.Case:
             red_flags=pw.RedFlags(**{k: bool(v) for k, v in rf.model_dump().items()}),
         ),
         diary=tuple(
-            pw.DiaryEntry(**{**e.model_dump(), "hours_lying_daytime": _float(e.hours_lying_daytime)})
+            pw.DiaryEntry(
+                **{**e.model_dump(), "hours_lying_daytime": _float(e.hours_lying_daytime)}
+            )
             for e in m.diary
         ),
         medication=pw.Medication(
@@ -292,14 +296,23 @@ def case_to_dict(case: pw.Case) -> dict[str, Any]:
     """A Case as JSON data valid against case.schema.json (round-trips through parse_case)."""
 
     def compact(d: dict[str, Any]) -> dict[str, Any]:
-        return {k: (v.isoformat() if isinstance(v, dt.date) else v) for k, v in d.items()
-                if v is not None}
+        return {
+            k: (v.isoformat() if isinstance(v, dt.date) else v)
+            for k, v in d.items()
+            if v is not None
+        }
 
     p, s, med = case.patient, case.symptoms, case.medication
-    patient = compact({
-        "age": p.age, "sex": p.sex, "pregnant": p.pregnant, "weight_kg": p.weight_kg,
-        "risk_factors": sorted(p.risk_factors), "uses_stomach_protector": p.uses_stomach_protector,
-    })
+    patient = compact(
+        {
+            "age": p.age,
+            "sex": p.sex,
+            "pregnant": p.pregnant,
+            "weight_kg": p.weight_kg,
+            "risk_factors": sorted(p.risk_factors),
+            "uses_stomach_protector": p.uses_stomach_protector,
+        }
+    )
     symptoms: dict[str, Any] = {
         "leg_pain_reaches": s.leg_pain_reaches,
         "both_legs": s.both_legs,
@@ -325,10 +338,15 @@ def case_to_dict(case: pw.Case) -> dict[str, Any]:
         "onset": case.onset.isoformat() if case.onset else None,
         "symptoms": symptoms,
         "diary": diary,
-        "medication": compact({
-            "step": med.step, "paracetamol_since": med.paracetamol_since, "nsaid": med.nsaid,
-            "nsaid_since": med.nsaid_since, "opioid_since": med.opioid_since,
-        }),
+        "medication": compact(
+            {
+                "step": med.step,
+                "paracetamol_since": med.paracetamol_since,
+                "nsaid": med.nsaid,
+                "nsaid_since": med.nsaid_since,
+                "opioid_since": med.opioid_since,
+            }
+        ),
     }
 
 
@@ -373,9 +391,9 @@ def _problem(error: Any) -> Problem:
     return Problem(_path(clean), message)
 
 
-_MISSING = {
-    name: "is required; answer true, false or null (don't know)" for name in pw.model.ALARM_QUESTIONS
-} | {"weakness": "is required; answer none, stable, progressive or null (don't know)"}
+_MISSING = dict.fromkeys(
+    pw.model.ALARM_QUESTIONS, "is required; answer true, false or null (don't know)"
+) | {"weakness": "is required; answer none, stable, progressive or null (don't know)"}
 
 _UNION_TAGS = frozenset({"int", "float", "bool", "str", "none", "is-instance[date]"})
 

@@ -10,7 +10,7 @@ from tests.pathway.builders import base_case, codes, day, entries, run, with_sym
 
 
 def flat_diary(onset_offset: int, pain: int = 7) -> list[dict[str, Any]]:
-    return entries({offset: pain for offset in range(onset_offset, -1, -1)})
+    return entries(dict.fromkeys(range(onset_offset, -1, -1), pain))
 
 
 @pytest.mark.parametrize(("days", "phase"), [(55, "acute"), (56, "checkpoint"), (84, "checkpoint")])
@@ -71,7 +71,7 @@ def test_low_baseline_below_4(baseline: list[int], current: list[int], decreasin
 
 @pytest.mark.parametrize(("n", "has_current"), [(2, False), (3, True)])
 def test_three_entries_make_a_current_value(n: int, has_current: bool) -> None:
-    diary = entries({30: 8, 29: 8, 28: 8}) + entries({i: 2 for i in range(n)})
+    diary = entries({30: 8, 29: 8, 28: 8}) + entries(dict.fromkeys(range(n), 2))
     result = run(base_case(onset=day(30), diary=diary))
     assert result["trend"]["entries_last_7_days"] == n
     assert (result["trend"]["current_leg_pain"] is not None) is has_current

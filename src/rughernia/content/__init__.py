@@ -43,8 +43,10 @@ def parse(data: dict[str, Any]) -> Content:
             **_codes(data["findings"], "finding"),
             **_codes(data["advice"], "advice"),
         },
-        triage_text={level.code: _texts(f"triage.{level.code}", data["triage"][level.code])
-                     for level in Triage},
+        triage_text={
+            level.code: _texts(f"triage.{level.code}", data["triage"][level.code])
+            for level in Triage
+        },
     )
 
 

@@ -84,7 +84,9 @@ def clearly_decreasing(baseline: Fraction, current: Fraction | None, t: Threshol
     return drop >= t.clear_drop_points and drop >= t.clear_drop_fraction * baseline
 
 
-def phase(case: Case, days: int | None, scope: bool, tr: Trend | None, t: Thresholds) -> Phase | None:
+def phase(
+    case: Case, days: int | None, scope: bool, tr: Trend | None, t: Thresholds
+) -> Phase | None:
     if days is None or not scope:
         return None
     current = tr.current_leg_pain if tr else None

@@ -13,10 +13,10 @@ def findings(facts: Facts, t: Thresholds) -> list[str]:
         codes.append("CHECKPOINT_NOT_IMPROVING")
     entries = facts.trend.entries_last_7_days if facts.trend else 0
     days = facts.days_since_onset
-    # Missing data never lowers urgency: too few entries at 8 weeks is itself a reason to see the GP.
-    if facts.in_scope and days is not None and days >= t.checkpoint_day:
-        if entries < t.min_current_entries:
-            codes.append("DIARY_INSUFFICIENT")
+    # Missing data never lowers urgency: too few entries at 8 weeks is itself a reason for the GP.
+    at_checkpoint = days is not None and days >= t.checkpoint_day
+    if facts.in_scope and at_checkpoint and entries < t.min_current_entries:
+        codes.append("DIARY_INSUFFICIENT")
     if facts.phase == "recovered":
         codes.append("RECOVERED")
     return codes

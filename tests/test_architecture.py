@@ -1,0 +1,37 @@
+"""The dependency rule of DESIGN.md: the pathway imports only the standard library."""
+
+from __future__ import annotations
+
+import ast
+import subprocess
+import sys
+from pathlib import Path
+
+SRC = Path(__file__).resolve().parents[1] / "src" / "rughernia"
+
+
+def test_pathway_imports_only_the_standard_library_and_itself() -> None:
+    offenders = []
+    for path in (SRC / "pathway").rglob("*.py"):
+        for node in ast.walk(ast.parse(path.read_text())):
+            names = []
+            if isinstance(node, ast.Import):
+                names = [alias.name for alias in node.names]
+            elif isinstance(node, ast.ImportFrom) and node.module and node.level == 0:
+                names = [node.module]
+            for name in names:
+                top = name.split(".")[0]
+                ours = top == "rughernia"
+                outside_core = ours and not name.startswith("rughernia.pathway")
+                if outside_core or (not ours and top not in sys.stdlib_module_names):
+                    offenders.append(f"{path.name}: {name}")
+    assert offenders == []
+
+
+def test_import_linter_contracts_hold() -> None:
+    exe = Path(sys.executable).parent / "lint-imports"
+    out = subprocess.run(
+        [str(exe), "--no-cache"], capture_output=True, text=True, cwd=SRC.parents[1], check=False
+    )
+    assert out.returncode == 0, out.stdout + out.stderr
+    assert "pathway imports only the standard library KEPT" in out.stdout
