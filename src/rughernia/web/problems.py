@@ -16,6 +16,7 @@ from typing import Any
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
+from fastapi.routing import iter_route_contexts
 from sqlalchemy.exc import DataError, OperationalError
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
@@ -83,6 +84,16 @@ def pointer(path: str) -> str:
     return "#/" + "/".join(escaped) if parts else "#"
 
 
+def allowed_methods(request: Request) -> str:
+    """Every method of every route on this path (each method is its own route in FastAPI)."""
+    methods: set[str] = set()
+    for route in iter_route_contexts(request.app.routes):
+        regex = getattr(route, "path_regex", None)
+        if regex is not None and regex.match(request.url.path):
+            methods |= set(route.methods or ())
+    return ", ".join(sorted(methods))
+
+
 def _from_validation(exc: RequestValidationError) -> ApiError:
     found: list[Problem] = []
     for error in exc.errors():
@@ -117,12 +128,17 @@ def install(app: FastAPI) -> None:
         assert isinstance(exc, RequestValidationError)
         return problem_response(_from_validation(exc))
 
-    async def on_http(_request: Request, exc: Exception) -> JSONResponse:
+    async def on_http(request: Request, exc: Exception) -> JSONResponse:
         assert isinstance(exc, StarletteHTTPException)
+        if exc.status_code == 400:
+            # FastAPI's answer to a body it cannot decode: to the client, invalid input.
+            return problem_response(invalid([Problem("body", "is not valid JSON")]))
         titles = {404: "Not found", 405: "Method not allowed"}
         title = titles.get(exc.status_code, "Request not handled")
         kind = {404: "not-found", 405: "method-not-allowed"}.get(exc.status_code, "http")
         headers = dict(exc.headers or {})
+        if exc.status_code == 405:
+            headers["Allow"] = allowed_methods(request)
         return problem_response(ApiError(exc.status_code, kind, title, headers=headers))
 
     async def on_data_error(_request: Request, exc: Exception) -> JSONResponse:

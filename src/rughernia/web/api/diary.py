@@ -15,7 +15,7 @@ from rughernia.web import reassess
 from rughernia.web.access import done, patient_for
 from rughernia.web.api import views
 from rughernia.web.api.body import documented, json_body, json_object
-from rughernia.web.api.dates import DATE_PATTERN, parse_date
+from rughernia.web.api.dates import DATE_SCHEMA, parse_date
 from rughernia.web.api.errors import CONFLICT, PATIENT
 from rughernia.web.api.params import PatientId
 from rughernia.web.api.schemas import DiaryEntryBody, DiaryList, DiaryPut
@@ -24,7 +24,7 @@ from rughernia.web.problems import ApiError, invalid
 
 router = APIRouter(tags=["diary"])
 
-DatePath = Annotated[str, Path(pattern=DATE_PATTERN, description="YYYY-MM-DD")]
+DatePath = Annotated[str, Path(description="YYYY-MM-DD", **DATE_SCHEMA)]
 
 
 @router.get(
@@ -37,8 +37,8 @@ def list_entries(
     patient_id: PatientId,
     ctx: UserCtx,
     session: DB,
-    start: Annotated[str | None, Query(alias="from", pattern=DATE_PATTERN)] = None,
-    end: Annotated[str | None, Query(alias="to", pattern=DATE_PATTERN)] = None,
+    start: Annotated[str | None, Query(alias="from", **DATE_SCHEMA)] = None,
+    end: Annotated[str | None, Query(alias="to", **DATE_SCHEMA)] = None,
 ) -> JSONResponse:
     first = parse_date(start, "query.from") if start else None
     last = parse_date(end, "query.to") if end else None
@@ -80,7 +80,7 @@ def put_entry(
 ) -> JSONResponse:
     day = parse_date(date, "path.date")
     entry = dict(json_object(data))
-    if "date" in entry and entry["date"] != day.isoformat():
+    if entry.get("date") is not None and entry["date"] != day.isoformat():
         raise invalid([Problem("date", f"must be the date in the URL ({day.isoformat()})")])
     entry["date"] = day.isoformat()
     # Lock the record: concurrent writes to one patient re-assess one after another.

@@ -12,5 +12,11 @@ PatientId = Annotated[int, Path(ge=1, le=MAX_ID, description="the patient's id")
 AssessmentId = Annotated[int, Path(ge=1, le=MAX_ID)]
 IdempotencyKey = Annotated[
     str | None,
-    Header(alias="Idempotency-Key", description="a retry with the same key gets the first answer"),
+    Header(
+        alias="Idempotency-Key",
+        description="a retry with the same key gets the first answer",
+        min_length=1,
+        max_length=200,
+        pattern=r"^[\x20-\x7e]+$",
+    ),
 ]

@@ -10,7 +10,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Annotated, Any, Literal
 
-from pydantic import AfterValidator, BaseModel, ConfigDict, Field, StringConstraints
+from pydantic import BaseModel, ConfigDict, Field, StringConstraints
 
 from rughernia.contract import (
     AssessmentModel,
@@ -22,18 +22,13 @@ from rughernia.contract import (
     SymptomsModel,
 )
 
-
-def _no_nul(value: str) -> str:
-    if "\x00" in value:
-        raise ValueError("must not contain NUL characters")
-    return value
-
-
-Text = Annotated[str, AfterValidator(_no_nul)]
-Username = Annotated[
-    str, StringConstraints(pattern=r"^[a-z0-9][a-z0-9._-]{2,63}$"), AfterValidator(_no_nul)
+# The database cannot store NUL characters; the schema says so, so clients can know.
+Text = Annotated[str, StringConstraints(pattern=r"^[^\x00]*$")]
+Username = Annotated[str, StringConstraints(pattern=r"^[a-z0-9][a-z0-9._-]{2,63}$")]
+Password = Annotated[str, StringConstraints(min_length=1, max_length=200, pattern=r"^[^\x00]*$")]
+NewPassword = Annotated[
+    str, StringConstraints(min_length=10, max_length=200, pattern=r"^[^\x00]*$")
 ]
-Password = Annotated[str, Field(min_length=1, max_length=200), AfterValidator(_no_nul)]
 Language = Literal["nl", "en"]
 
 
@@ -68,7 +63,7 @@ class SessionOut(BaseModel):
 
 class NewUser(_In):
     username: Username
-    password: Password
+    password: NewPassword
     role: Literal["clinician", "admin"]
     display_name: Annotated[Text, Field(max_length=200)] = ""
     teams: Annotated[
@@ -88,7 +83,7 @@ class NewTeam(_In):
 class Redeem(_In):
     code: Annotated[Text, Field(min_length=1, max_length=100)]
     username: Username
-    password: Password
+    password: NewPassword
 
 
 # --- patients -----------------------------------------------------------------------
@@ -151,7 +146,7 @@ class IntakeBody(BaseModel):
 class MedicationBody(MedicationModel):
     """The new medication state, with the reason for the change (kept in the history)."""
 
-    reason: Annotated[str, Field(min_length=1, max_length=1000)]
+    reason: Annotated[str, StringConstraints(min_length=1, max_length=1000, pattern=r"\S")]
 
 
 class AckBody(_In):
