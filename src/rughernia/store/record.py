@@ -122,7 +122,10 @@ def put_diary_entry(
 
     Keyed by patient and date, so a retried PUT leaves exactly one entry.
     """
-    existed = diary_entry(session, patient_id, date) is not None
+    # Only the id: loading the row would leave a stale copy in the session after the upsert.
+    existed = session.scalar(
+        select(DiaryRow.id).where(DiaryRow.patient_id == patient_id, DiaryRow.date == date)
+    )
     now = utcnow()
     values = {name: fields.get(name) for name in DIARY_FIELDS}
     upsert(
@@ -132,17 +135,17 @@ def put_diary_entry(
         keys=["patient_id", "date"],
         update=[*DIARY_FIELDS, "updated_at"],
     )
-    session.expire_all()
-    return not existed
+    return existed is None
 
 
 def diary_dict(row: DiaryRow) -> dict[str, Any]:
     """One entry in the contract's shape; unknown (None) fields are left out."""
-    out: dict[str, Any] = {"date": row.date.isoformat()}
-    for name in DIARY_FIELDS:
-        value = getattr(row, name)
-        if value is not None:
-            out[name] = value
+    return entry_dict(row.date, {name: getattr(row, name) for name in DIARY_FIELDS})
+
+
+def entry_dict(date: dt.date, fields: dict[str, Any]) -> dict[str, Any]:
+    out: dict[str, Any] = {"date": date.isoformat()}
+    out.update((name, fields[name]) for name in DIARY_FIELDS if fields.get(name) is not None)
     return out
 
 

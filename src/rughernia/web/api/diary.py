@@ -102,10 +102,8 @@ def put_entry(
     fields = {name: getattr(parsed, name) for name in DIARY_FIELDS}
     created = record.put_diary_entry(session, row.id, day, fields)
     stored = reassess.store(session, row, case, "diary")
-    saved = record.diary_entry(session, row.id, day)
-    assert saved is not None
     out = {
-        "entry": record.diary_dict(saved),
+        "entry": record.entry_dict(day, fields),
         "created": created,
         "assessment": views.stored_assessment(stored),
     }

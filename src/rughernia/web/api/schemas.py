@@ -15,9 +15,7 @@ from pydantic import BaseModel, ConfigDict, Field, StringConstraints
 from rughernia.contract import (
     AssessmentModel,
     DiaryEntryModel,
-    IsoDate,
     MedicationModel,
-    NullableDate,
     PatientModel,
     SymptomsModel,
 )
@@ -131,14 +129,14 @@ class Redeemed(BaseModel):
 class DiaryEntryBody(DiaryEntryModel):
     """A diary entry; ``date`` may be left out (the URL names it) and must match if given."""
 
-    date: IsoDate | None = None  # type: ignore[assignment]
+    date: dt.date | None = None  # type: ignore[assignment]
 
 
 class IntakeBody(BaseModel):
     """The case's onset, patient and symptoms sections (contract/case.schema.json)."""
 
     model_config = ConfigDict(extra="forbid")
-    onset: NullableDate = None
+    onset: dt.date | None = None
     patient: PatientModel | None = None
     symptoms: SymptomsModel
 
