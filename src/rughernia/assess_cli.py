@@ -9,16 +9,19 @@ a batch is either assessed whole or not at all, so no one acts on half of it.
 from __future__ import annotations
 
 import json
+import os
 import sys
-from collections.abc import Iterator
+from concurrent.futures import ProcessPoolExecutor
+from itertools import repeat
+from multiprocessing import get_context
 from pathlib import Path
 from typing import Annotated, Any
 
 import typer
 
 from rughernia.content import load
-from rughernia.contract import CaseInvalid, parse_case
-from rughernia.pathway import Case, assess
+from rughernia.contract import CaseInvalid, parse_case, parse_case_json
+from rughernia.pathway import assess
 
 
 class InputError(Exception):
@@ -27,8 +30,11 @@ class InputError(Exception):
         super().__init__("\n".join(messages))
 
 
-def read_documents(text: str) -> tuple[list[tuple[str, Any]], bool]:
-    """The cases in ``text`` with a label for messages, and whether it held a single case."""
+Document = tuple[str, Any, bool]  # label for messages, the case, whether it is still JSON text
+
+
+def read_documents(text: str) -> tuple[list[Document], bool]:
+    """The cases in ``text``, and whether it held a single case."""
     stripped = text.strip()
     if not stripped:
         raise InputError(["input: no case found; give a JSON object, a JSON array or JSON Lines"])
@@ -40,10 +46,12 @@ def read_documents(text: str) -> tuple[list[tuple[str, Any]], bool]:
             raise InputError(
                 [f"input: not valid JSON: {exc.msg} (line {exc.lineno}, column {exc.colno})"]
             ) from None
-        return list(_json_lines(text)), False
+        # Each line stays text: Pydantic parses and validates it in one pass (2x faster).
+        lines = enumerate(text.splitlines(), start=1)
+        return [(f"line {n}", line, True) for n, line in lines if line.strip()], False
     if isinstance(whole, list):
-        return [(f"case[{i}]", doc) for i, doc in enumerate(whole)], False
-    return [("case", whole)], True
+        return [(f"case[{i}]", doc, False) for i, doc in enumerate(whole)], False
+    return [("case", whole, False)], True
 
 
 def _is_json(line: str) -> bool:
@@ -54,40 +62,44 @@ def _is_json(line: str) -> bool:
     return True
 
 
-def _json_lines(text: str) -> Iterator[tuple[str, Any]]:
-    errors: list[str] = []
-    docs: list[tuple[str, Any]] = []
-    for number, line in enumerate(text.splitlines(), start=1):
-        if not line.strip():
-            continue
-        try:
-            docs.append((f"line {number}", json.loads(line)))
-        except json.JSONDecodeError as exc:
-            errors.append(f"line {number}: not valid JSON: {exc.msg} (column {exc.colno})")
-    if errors:
-        raise InputError(errors)
-    yield from docs
+# Below this many cases a second process costs more than it saves.
+PARALLEL_MIN = 2000
 
 
-def parse_all(docs: list[tuple[str, Any]], lang: str | None, single: bool) -> list[Case]:
-    cases: list[Case] = []
+def assess_documents(
+    docs: list[Document], lang: str | None, single: bool
+) -> tuple[list[str], list[str]]:
+    """(one JSON line per case, one message per problem) for a run of documents."""
+    content = load()
+    lines: list[str] = []
     errors: list[str] = []
-    for label, doc in docs:
+    for label, doc, is_text in docs:
         try:
-            cases.append(parse_case(doc, language=lang))
+            case = parse_case_json(doc, lang) if is_text else parse_case(doc, lang)
         except CaseInvalid as exc:
             prefix = "" if single else f"{label}: "
             errors += [f"{prefix}{p}" for p in exc.problems]
-    if errors:
-        raise InputError(errors)
-    return cases
+            continue
+        if not errors:  # once anything is wrong nothing is printed; keep looking for problems only
+            lines.append(json.dumps(assess(case, content).to_dict(), ensure_ascii=False))
+    return lines, errors
 
 
 def run(text: str, lang: str | None) -> str:
     docs, single = read_documents(text)
-    cases = parse_all(docs, lang, single)
-    content = load()
-    lines = [json.dumps(assess(c, content).to_dict(), ensure_ascii=False) for c in cases]
+    workers = os.cpu_count() or 1
+    if len(docs) >= PARALLEL_MIN and workers > 1:
+        # The cases are independent and the engine is pure: split them over the cores, keep order.
+        size = -(-len(docs) // (workers * 4))
+        chunks = [docs[i : i + size] for i in range(0, len(docs), size)]
+        with ProcessPoolExecutor(workers, mp_context=get_context("fork")) as pool:
+            parts = list(pool.map(assess_documents, chunks, repeat(lang), repeat(single)))
+    else:
+        parts = [assess_documents(docs, lang, single)]
+    errors = [message for _, part_errors in parts for message in part_errors]
+    if errors:
+        raise InputError(errors)
+    lines = [line for part_lines, _ in parts for line in part_lines]
     if single:
         return json.dumps(json.loads(lines[0]), ensure_ascii=False, indent=2) + "\n"
     return "".join(line + "\n" for line in lines)

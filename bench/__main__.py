@@ -1,0 +1,20 @@
+"""``./dev bench [NAME]``: run the benchmarks (all when no name is given)."""
+
+from __future__ import annotations
+
+import sys
+
+from bench import pathway_bench
+
+BENCHES = {"pathway": pathway_bench.main}
+
+
+def main() -> None:
+    names = sys.argv[1:] or list(BENCHES)
+    for name in names:
+        if name not in BENCHES:
+            sys.exit(f"unknown benchmark {name!r}; choose from: {', '.join(BENCHES)}")
+        BENCHES[name]()
+
+
+main()
