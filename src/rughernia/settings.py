@@ -31,8 +31,9 @@ class Settings:
     # Tests lower them to stay fast; production never should.
     argon2_time_cost: int = 3
     argon2_memory_kib: int = 65536
-    db_pool_size: int = 20
-    db_max_overflow: int = 20
+    # Per process, for PostgreSQL: 4 workers x 20 stay under its default 100 connections.
+    db_pool_size: int = 10
+    db_max_overflow: int = 10
     idempotency_hours: int = 24
 
     @classmethod

@@ -30,10 +30,16 @@ def make_engine(url: str, *, pool_size: int = 20, max_overflow: int = 20) -> Eng
 
 
 def _sqlite_engine(url: str, *, pool_size: int, max_overflow: int) -> Engine:
+    # One connection per process: SQLite runs one writer at a time anyway, and threads
+    # queueing on the pool are handed the connection at once, whereas threads waiting in
+    # SQLite's busy handler sleep in steps of up to 100 ms. Other processes (more
+    # workers, the CLI) still meet the busy timeout. The pool arguments are for PostgreSQL.
+    del pool_size, max_overflow
     engine = create_engine(
         url,
-        pool_size=pool_size,
-        max_overflow=max_overflow,
+        pool_size=1,
+        max_overflow=0,
+        pool_timeout=SQLITE_BUSY_TIMEOUT_MS / 1000,
         connect_args={"check_same_thread": False, "timeout": SQLITE_BUSY_TIMEOUT_MS / 1000},
     )
 
