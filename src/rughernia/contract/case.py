@@ -1,0 +1,132 @@
+"""contract/case.schema.json as strict Pydantic v2 models (the input side)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Annotated, Any, Literal
+
+from pydantic import (
+    AfterValidator,
+    BaseModel,
+    ConfigDict,
+    Field,
+    StrictBool,
+    StrictInt,
+    field_validator,
+)
+from pydantic_core import PydanticCustomError
+
+
+def _not_null(value: Any) -> Any:
+    if value is None:
+        raise PydanticCustomError("not_null", "must not be null; leave the field out when unknown")
+    return value
+
+
+# Optional in the schema but never null: absence and null are not the same input.
+OptDate = Annotated[dt.date | None, AfterValidator(_not_null)]
+OptBool = Annotated[StrictBool | None, AfterValidator(_not_null)]
+Pain = Annotated[StrictInt, Field(ge=0, le=10)]
+
+# JSON numbers (integer or not) within bounds; strict, so "5" and true are refused.
+WeightKg = Annotated[float, Field(ge=20, le=400, strict=True)]
+Hours = Annotated[float, Field(ge=0, le=24, strict=True)]
+
+
+RiskFactor = Literal[
+    "liver_disease",
+    "alcohol_3_plus_daily",
+    "stomach_ulcer_history",
+    "heart_failure",
+    "kidney_disease",
+    "anticoagulants",
+    "cardiovascular_disease",
+]
+
+
+class StrictModel(BaseModel):
+    # Strict and always fed JSON text: dates must be "YYYY-MM-DD" strings, numbers must not
+    # be strings, and nothing is coerced (a unix time is not a date, "5" is not a pain score).
+    model_config = ConfigDict(extra="forbid", frozen=True, strict=True)
+
+
+class PatientModel(StrictModel):
+    age: Annotated[Annotated[StrictInt, Field(ge=0, le=120)] | None, AfterValidator(_not_null)] = (
+        None
+    )
+    sex: Annotated[
+        Literal["female", "male", "other", "unknown"] | None, AfterValidator(_not_null)
+    ] = None
+    pregnant: StrictBool | None = None
+    weight_kg: Annotated[WeightKg | None, AfterValidator(_not_null)] = None
+    risk_factors: Annotated[list[RiskFactor], AfterValidator(_not_null)] = []
+    uses_stomach_protector: OptBool = False
+
+    @field_validator("risk_factors")
+    @classmethod
+    def _unique(cls, value: list[str]) -> list[str]:
+        if len(set(value)) != len(value):
+            raise PydanticCustomError("unique", "lists a risk factor more than once")
+        return value
+
+
+class RedFlagsModel(StrictModel):
+    fever: OptBool = False
+    cancer_history: OptBool = False
+    trauma: OptBool = False
+    recent_spinal_procedure: OptBool = False
+    immunosuppression: OptBool = False
+    weight_loss: OptBool = False
+
+
+class SymptomsModel(StrictModel):
+    leg_pain_reaches: Literal["none", "above_knee", "below_knee"]
+    # The alarm questions are required; null means "don't know".
+    both_legs: StrictBool | None
+    weakness: Literal["none", "stable", "progressive"] | None
+    weakness_severe: StrictBool | None
+    saddle_numbness: StrictBool | None
+    incontinence: StrictBool | None
+    urinary_retention: StrictBool | None
+    back_pain: OptBool = False
+    tingling: OptBool = False
+    numb_foot: OptBool = False
+    sleep_disturbed: OptBool = False
+    red_flags: Annotated[RedFlagsModel | None, AfterValidator(_not_null)] = None
+
+
+class DiaryEntryModel(StrictModel):
+    date: dt.date
+    leg_pain: Pain
+    back_pain: Annotated[Pain | None, AfterValidator(_not_null)] = None
+    pain_tolerable: StrictBool | None = None
+    painkillers_as_scheduled: StrictBool | None = None
+    paracetamol_mg: Annotated[
+        Annotated[StrictInt, Field(ge=0, le=20000)] | None, AfterValidator(_not_null)
+    ] = None
+    nsaid_taken: OptBool = None
+    opioid_taken: OptBool = None
+    hours_lying_daytime: Annotated[Hours | None, AfterValidator(_not_null)] = None
+    exercised: OptBool = None
+    note: Annotated[str | None, AfterValidator(_not_null), Field(max_length=2000)] = None
+
+
+class MedicationModel(StrictModel):
+    step: Annotated[StrictInt, Field(ge=0, le=3)] = 0
+    paracetamol_since: OptDate = None
+    nsaid: Literal["naproxen", "ibuprofen", "diclofenac"] | None = None
+    nsaid_since: OptDate = None
+    opioid_since: OptDate = None
+
+
+class CaseModel(StrictModel):
+    """contract/case.schema.json"""
+
+    schema_version: Literal[1] = 1
+    today: dt.date
+    language: Literal["nl", "en"] = "nl"
+    patient: Annotated[PatientModel | None, AfterValidator(_not_null)] = None
+    onset: dt.date | None = None
+    symptoms: SymptomsModel
+    diary: Annotated[list[DiaryEntryModel], AfterValidator(_not_null)] = []
+    medication: Annotated[MedicationModel | None, AfterValidator(_not_null)] = None
