@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from tests.dbsupport import World, intake_for
+from tests.dbsupport import Clock, World, intake_for
 
 
 def test_create_patient_retry_returns_the_first_answer(world: World) -> None:
@@ -77,3 +77,15 @@ def test_rejected_request_stores_no_key(world: World) -> None:
     assert r.status_code == 422
     r = c.post("/api/v1/patients", json={"display_name": "Good"}, headers=headers)
     assert r.status_code == 201
+
+
+def test_keys_expire(world: World, clock: Clock) -> None:
+    c = world.client
+    headers = world.h("doc_a", **{"Idempotency-Key": "daily"})
+    first = c.post("/api/v1/patients", json={"display_name": "A"}, headers=headers)
+    clock.advance(hours=25)
+    world.sign_in("doc_a")  # the old session has expired too
+    headers = world.h("doc_a", **{"Idempotency-Key": "daily"})
+    second = c.post("/api/v1/patients", json={"display_name": "A"}, headers=headers)
+    assert second.status_code == 201
+    assert second.json()["patient"]["id"] != first.json()["patient"]["id"]

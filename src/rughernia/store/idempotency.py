@@ -25,6 +25,15 @@ def find(session: Session, user_id: int, key: str) -> IdempotencyKey | None:
     return session.scalars(stmt).first()
 
 
+def purge_user(session: Session, user_id: int, older_than: dt.datetime) -> None:
+    """Forget this user's keys past their lifetime, so a key may be used again later."""
+    session.execute(
+        delete(IdempotencyKey).where(
+            IdempotencyKey.user_id == user_id, IdempotencyKey.created_at < older_than
+        )
+    )
+
+
 def save(
     session: Session,
     *,

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import hashlib
 import json
 from typing import Any
@@ -37,6 +38,10 @@ def replay(session: Session, ctx: Ctx, key: str | None, print_: str) -> JSONResp
     """The stored answer for this key, or None when the request is new."""
     if key is None or ctx.user is None:
         return None
+    # Keys live for RUGHERNIA_IDEMPOTENCY_HOURS; older ones are forgotten first.
+    idempotency.purge_user(
+        session, ctx.user.id, ctx.now - dt.timedelta(hours=ctx.settings.idempotency_hours)
+    )
     stored = idempotency.find(session, ctx.user.id, key)
     if stored is None:
         return None
