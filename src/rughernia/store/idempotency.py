@@ -43,6 +43,7 @@ def save(
     status_code: int,
     body: dict[str, Any],
     patient_id: int | None,
+    at: dt.datetime | None = None,
 ) -> None:
     session.add(
         IdempotencyKey(
@@ -52,7 +53,7 @@ def save(
             fingerprint=fingerprint,
             status_code=status_code,
             body=body,
-            created_at=utcnow(),
+            created_at=at or utcnow(),
         )
     )
     session.flush()

@@ -77,6 +77,7 @@ def remember(
                 status_code=status_code,
                 body=body,
                 patient_id=patient_id,
+                at=ctx.now,  # the same clock that decides when the key expires
             )
     except IntegrityError:
         # The same key raced us in another request; that one's effect wins.
