@@ -139,11 +139,12 @@ def context(request: Request, session: DB) -> Ctx:
     return ctx
 
 
-def signed_in(request: Request, ctx: Annotated[Ctx, Depends(context)]) -> Ctx:
+async def signed_in(request: Request, ctx: Annotated[Ctx, Depends(context)]) -> Ctx:
     """A signed-in user; a cookie-signed unsafe request must also carry the CSRF token.
 
     Only routes that act on the cookie's identity check it: signing in again or
     redeeming an invitation with an old cookie in the browser must still work.
+    Async because it does no I/O: it runs on the event loop, not in a worker thread.
     """
     if ctx.user is None or ctx.session is None:
         raise ApiError(
@@ -165,7 +166,7 @@ AnyCtx = Annotated[Ctx, Depends(context)]
 UserCtx = Annotated[Ctx, Depends(signed_in)]
 
 
-def _passwords(request: Request) -> Passwords:
+async def _passwords(request: Request) -> Passwords:
     return app_state(request).passwords
 
 

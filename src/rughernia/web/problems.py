@@ -17,7 +17,7 @@ from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from fastapi.routing import iter_route_contexts
-from sqlalchemy.exc import DataError, OperationalError
+from sqlalchemy.exc import DataError, IntegrityError, OperationalError
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from rughernia.contract import CaseInvalid
@@ -147,6 +147,14 @@ def install(app: FastAPI) -> None:
         error = ApiError(422, "unstorable-value", "A value in the request cannot be stored")
         return problem_response(error)
 
+    async def on_integrity(_request: Request, exc: Exception) -> JSONResponse:
+        # Two requests raced for the same unique thing (a username, an acknowledgement);
+        # the other one won and this one changed nothing. Retrying gives the settled answer.
+        log.info("integrity conflict: %s", type(exc).__name__)
+        error = ApiError(409, "conflict", "A simultaneous request changed the same thing")
+        error.headers["Retry-After"] = "1"
+        return problem_response(error)
+
     async def on_operational(_request: Request, exc: Exception) -> JSONResponse:
         log.error("database unavailable: %s", exc)
         error = ApiError(503, "unavailable", "The service is busy; try again shortly")
@@ -162,5 +170,6 @@ def install(app: FastAPI) -> None:
     app.add_exception_handler(RequestValidationError, on_validation)
     app.add_exception_handler(StarletteHTTPException, on_http)
     app.add_exception_handler(DataError, on_data_error)
+    app.add_exception_handler(IntegrityError, on_integrity)
     app.add_exception_handler(OperationalError, on_operational)
     app.add_exception_handler(Exception, on_crash)
