@@ -1,0 +1,266 @@
+"""Every route that touches patient data writes an audit record, allowed or refused.
+
+The routes come from the app's router: each must be in ``AUDITED`` (with the action
+it records) or in ``NO_PATIENT_DATA`` (with the reason), so a new patient route
+without an audit record fails here. For each audited route the test checks the
+rows written by one request exactly: who (user id, name, role), which patient,
+the action, the outcome, when, and the client's address. Refusals (another team,
+the wrong role, an id that does not exist) must be recorded too, as ``denied``,
+and committed although the request failed.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+import pytest
+from sqlalchemy import select
+
+from rughernia.store.tables import AuditRow, User
+from tests.dbsupport import PASSWORD, Clock, World, intake_for
+from tests.web.routesupport import Route, app_routes, collection_app, route_id
+
+CLIENT_ADDRESS = "testclient"  # what Starlette's test client reports as the peer
+P = "/api/v1/patients/{patient_id}"
+NEUTRAL = "audit-write"
+
+
+@dataclass(frozen=True)
+class Audited:
+    """A route on patient data: the action it records and who may or may not do it."""
+
+    action: str
+    actor: str = "doc_a"  # succeeds on patient A
+    ok: int = 200
+    body: Callable[[Clock], Any] | None = None
+    # (actor, target, status): refused attempts; target "A", "missing", or None (no record)
+    refused: tuple[tuple[str, str | None, int], ...] = (
+        ("doc_b", "A", 404),
+        ("admin", "A", 403),
+        ("doc_a", "missing", 404),
+    )
+    record: bool = True  # a route on one record (``{patient_id}``)
+
+
+def _intake(clock: Clock) -> dict[str, Any]:
+    return intake_for(clock.today - dt.timedelta(days=21), saddle_numbness=True)
+
+
+CLINICIANS_ONLY = (("doc_b", "A", 404), ("pat_a", "A", 403), ("doc_a", "missing", 404))
+
+AUDITED: dict[Route, Audited] = {
+    ("GET", "/api/v1/patients"): Audited(
+        "patients.list", refused=(("admin", None, 403),), record=False
+    ),
+    ("POST", "/api/v1/patients"): Audited(
+        "patient.create",
+        ok=201,
+        body=lambda _c: {"display_name": "New"},
+        refused=(("pat_a", None, 403), ("admin", None, 403)),
+        record=False,
+    ),
+    ("POST", "/api/v1/invitations/redeem"): Audited(
+        "invitation.redeem", actor="anonymous", ok=201, refused=(), record=False
+    ),
+    ("GET", P): Audited("patient.read"),
+    ("DELETE", P): Audited(
+        "patient.erase",
+        actor="pat_a",
+        ok=204,
+        refused=(("doc_a", "A", 403), ("pat_b", "A", 404), ("pat_a", "missing", 404)),
+    ),
+    ("GET", P + "/diary"): Audited("diary.read"),
+    ("GET", P + "/diary/{date}"): Audited("diary.read"),
+    ("PUT", P + "/diary/{date}"): Audited(
+        "diary.write", actor="pat_a", body=lambda _c: {"leg_pain": 3, "note": NEUTRAL}
+    ),
+    ("GET", P + "/intake"): Audited("intake.read"),
+    ("PUT", P + "/intake"): Audited("intake.write", body=_intake),
+    ("GET", P + "/medication"): Audited("medication.read", actor="pat_a"),
+    ("PUT", P + "/medication"): Audited(
+        "medication.write", body=lambda _c: {"step": 1, "reason": NEUTRAL}, refused=CLINICIANS_ONLY
+    ),
+    ("GET", P + "/assessment"): Audited("assessment.read", actor="pat_a"),
+    ("GET", P + "/assessments"): Audited("assessment.history"),
+    ("GET", P + "/assessments/{assessment_id}"): Audited("assessment.history", actor="pat_a"),
+    ("POST", P + "/alarms/{assessment_id}/acknowledge"): Audited(
+        "alarm.acknowledge", body=lambda _c: {"note": NEUTRAL}, refused=CLINICIANS_ONLY
+    ),
+    ("GET", P + "/export"): Audited("patient.export", actor="pat_a"),
+    ("GET", P + "/access-log"): Audited("access_log.read", actor="pat_a"),
+}
+
+NO_PATIENT_DATA: dict[Route, str] = {
+    ("GET", "/api/v1/openapi.json"): "the API's description",
+    ("HEAD", "/api/v1/openapi.json"): "the API's description",
+    ("GET", "/api/v1/docs"): "the API's description",
+    ("GET", "/api/v1/health"): "no database access",
+    ("POST", "/api/v1/assess"): "stateless: a case in, an assessment out, nothing of a record",
+    ("POST", "/api/v1/session"): "sign-in: an account, not a record",
+    ("GET", "/api/v1/session"): "the caller's own account",
+    ("DELETE", "/api/v1/session"): "sign-out",
+    ("GET", "/api/v1/users"): "accounts, never a record (audited as users.list all the same)",
+    ("POST", "/api/v1/users"): "clinician and admin accounts",
+    ("GET", "/api/v1/teams"): "team names",
+    ("POST", "/api/v1/teams"): "team names",
+}
+
+ROUTES = app_routes(collection_app())
+
+
+def test_every_route_is_classified() -> None:
+    routes = set(ROUTES)
+    both = AUDITED.keys() & NO_PATIENT_DATA.keys()
+    missing = sorted(routes - AUDITED.keys() - NO_PATIENT_DATA.keys())
+    stale = sorted((AUDITED.keys() | NO_PATIENT_DATA.keys()) - routes)
+    assert not both, f"routes both audited and without patient data: {sorted(both)}"
+    assert not missing, f"routes neither audited nor declared free of patient data: {missing}"
+    assert not stale, f"entries for routes that no longer exist: {stale}"
+
+
+def test_patient_routes_cannot_be_declared_free_of_patient_data() -> None:
+    for method, path in NO_PATIENT_DATA:
+        assert "{patient_id}" not in path, f"{method} {path} is about a patient's record"
+        assert not path.startswith("/api/v1/patients"), f"{method} {path} is about patients"
+
+
+def _rows_after(app: Any, last_id: int) -> list[AuditRow]:
+    with app.state.rughernia.sessions() as s:
+        stmt = select(AuditRow).where(AuditRow.id > last_id).order_by(AuditRow.id)
+        return list(s.scalars(stmt))
+
+
+def _last_id(app: Any) -> int:
+    with app.state.rughernia.sessions() as s:
+        return max(s.scalars(select(AuditRow.id)), default=0)
+
+
+def _user_ids(app: Any) -> dict[str, int]:
+    with app.state.rughernia.sessions() as s:
+        return {u.username: u.id for u in s.scalars(select(User))}
+
+
+@dataclass
+class Scene:
+    world: World
+    app: Any
+    clock: Clock
+    pids: dict[str, int]
+    alarm_id: int
+
+    def url(self, path: str, target: str | None) -> str:
+        return path.format(
+            patient_id=self.pids[target] if target else 0,
+            date=self.clock.today.isoformat(),
+            assessment_id=self.alarm_id,
+        )
+
+
+def _scene(world: World, app: Any, clock: Clock) -> Scene:
+    c, pid = world.client, world.patient_ids["pat_a"]
+    r = c.put(f"{P}/intake".format(patient_id=pid), json=_intake(clock), headers=world.h("doc_a"))
+    assert r.status_code == 200, r.text
+    alarm_id = r.json()["assessment"]["id"]
+    r = c.put(
+        f"{P}/diary/{clock.today}".format(patient_id=pid),
+        json={"leg_pain": 5},
+        headers=world.h("pat_a"),
+    )
+    assert r.status_code == 201, r.text
+    pids = {"A": pid, "B": world.patient_ids["pat_b"], "missing": max(world.patient_ids.values())}
+    pids["missing"] += 1000
+    return Scene(world, app, clock, pids, alarm_id)
+
+
+def _request(scene: Scene, actor: str, method: str, url: str, body: Any) -> Any:
+    c = scene.world.client
+    c.cookies.clear()
+    headers = scene.world.h(None if actor == "anonymous" else actor)
+    r = c.request(method, url, json=body, headers=headers)
+    c.cookies.clear()
+    return r
+
+
+def _at_is_now(row: AuditRow, start: dt.datetime, end: dt.datetime, clock: Clock) -> bool:
+    """The record's time is the moment of the request: by the wall clock, or the app's."""
+    at = row.at if row.at.tzinfo else row.at.replace(tzinfo=dt.UTC)
+    slack = dt.timedelta(seconds=2)
+    return start - slack <= at <= end + slack or at == clock()
+
+
+@pytest.mark.parametrize("route", ROUTES, ids=[route_id(r) for r in ROUTES])
+def test_route_writes_audit_records(route: Route, world: World, app: Any, clock: Clock) -> None:
+    if route in NO_PATIENT_DATA:
+        pytest.skip(f"no patient data: {NO_PATIENT_DATA[route]}")
+    spec = AUDITED.get(route)
+    if spec is None:
+        pytest.fail(f"{route_id(route)} is neither audited nor declared free of patient data")
+    method, path = route
+    scene = _scene(world, app, clock)
+    body = spec.body(clock) if spec.body else None
+
+    # Refused attempts first: each leaves exactly one committed "denied" record.
+    for actor, target, status in spec.refused:
+        last = _last_id(app)
+        r = _request(scene, actor, method, scene.url(path, target), body)
+        assert r.status_code == status, (actor, target, r.text)
+        users = _user_ids(app)
+        rows = _rows_after(app, last)
+        got = [(w.user_id, w.username, w.role, w.patient_id, w.action, w.outcome) for w in rows]
+        role = {"pat": "patient", "doc": "clinician", "adm": "admin"}[actor[:3]]
+        expect = (users[actor], actor, role, scene.pids[target] if target else None)
+        assert got == [(*expect, spec.action, "denied")], (actor, target)
+        assert rows[0].client_address == CLIENT_ADDRESS
+
+    # The allowed request: its records name the actor, the patient, and success.
+    if spec.actor == "anonymous":  # redeeming: the new patient account is the actor
+        body = _invitation(scene)
+        target_ids = {body.pop("_pid")}
+        actor, role = body["username"], "patient"
+    else:
+        actor = spec.actor
+        role = {"pat": "patient", "doc": "clinician"}[actor[:3]]
+        target_ids = {scene.pids["A"]}
+    last = _last_id(app)
+    start = dt.datetime.now(dt.UTC)
+    r = _request(scene, spec.actor, method, scene.url(path, "A" if spec.record else None), body)
+    end = dt.datetime.now(dt.UTC)
+    assert r.status_code == spec.ok, r.text
+    if route == ("POST", "/api/v1/patients"):
+        target_ids = {r.json()["patient"]["id"]}
+    rows = _rows_after(app, last)
+    assert rows, f"{route_id(route)} answered {r.status_code} and wrote no audit record"
+    users = _user_ids(app)
+    expected_user = users.get(actor)  # None after erasure: the account is gone
+    got = {(w.username, w.role, w.patient_id, w.action, w.outcome) for w in rows}
+    assert got == {(actor, role, pid, spec.action, "success") for pid in target_ids}
+    for w in rows:
+        if expected_user is not None:
+            assert w.user_id == expected_user
+        assert w.client_address == CLIENT_ADDRESS
+        assert _at_is_now(w, start, end, clock), (w.at, start, end)
+
+
+def _invitation(scene: Scene) -> dict[str, Any]:
+    r = scene.world.client.post(
+        "/api/v1/patients", json={"display_name": "Invitee"}, headers=scene.world.h("doc_a")
+    )
+    assert r.status_code == 201, r.text
+    return {
+        "code": r.json()["invitation_code"],
+        "username": "invitee",
+        "password": PASSWORD,
+        "_pid": r.json()["patient"]["id"],
+    }
+
+
+def test_a_guessed_invitation_code_changes_nothing(world: World, app: Any) -> None:
+    """A wrong code touches no record, so there is no patient to record it against."""
+    last = _last_id(app)
+    guess = {"code": "ABCD-EFGH-JKMN-PQRS", "username": "guesser", "password": PASSWORD}
+    r = world.client.post("/api/v1/invitations/redeem", json=guess)
+    assert r.status_code == 404
+    assert all(row.patient_id is None for row in _rows_after(app, last))
