@@ -223,6 +223,23 @@ def case_data(
         "today": today.isoformat(),
         "language": language,
         **stored,
-        "diary": [diary_dict(row) for row in diary(session, patient_id)],
+        "diary": _diary_dicts(session, patient_id),
         "medication": medication_dict(medication(session, patient_id)),
     }
+
+
+def _diary_dicts(session: Session, patient_id: int) -> list[dict[str, Any]]:
+    # Plain rows, not ORM objects: every diary write re-reads the whole diary, and building
+    # an object per entry was most of a write's time on a long diary.
+    columns = [getattr(DiaryRow, name) for name in DIARY_FIELDS]
+    stmt = (
+        select(DiaryRow.date, *columns)
+        .where(DiaryRow.patient_id == patient_id)
+        .order_by(DiaryRow.date)
+    )
+    out = []
+    for date, *values in session.execute(stmt).tuples():
+        entry: dict[str, Any] = {"date": date.isoformat()}
+        entry.update((k, v) for k, v in zip(DIARY_FIELDS, values, strict=True) if v is not None)
+        out.append(entry)
+    return out
