@@ -46,7 +46,9 @@ ORDER: tuple[str, ...] = (
     "onset",
     "leg_pain",
     "back_pain",
+    "hours_lying",
     "medication_step",
+    "opioid_since",
     "painkillers_as_scheduled",
     "pain_tolerable",
     "paracetamol_mg",
@@ -146,6 +148,8 @@ def _not_relevant(qid: str, answers: Answers) -> bool:
         return answers.get("leg_pain_reaches") == "none"  # the onset is that of the leg pain
     if qid in ("painkillers_as_scheduled", "paracetamol_mg"):
         return answers.get("medication_step") == 0
+    if qid == "opioid_since":
+        return answers.get("medication_step") != 3
     return False
 
 
@@ -177,6 +181,7 @@ def build_case(answers: Answers, today: dt.date, language: Language) -> Case:
         return value if isinstance(value, int) and not isinstance(value, bool) else None
 
     onset = answers.get("onset")
+    opioid_since = answers.get("opioid_since")
     leg_pain = number("leg_pain")
     symptoms = Symptoms(
         # Before the scope question is answered the case says "below_knee", the reading that
@@ -204,6 +209,7 @@ def build_case(answers: Answers, today: dt.date, language: Language) -> Case:
                 pain_tolerable=flag("pain_tolerable"),
                 painkillers_as_scheduled=flag("painkillers_as_scheduled"),
                 paracetamol_mg=number("paracetamol_mg"),
+                hours_lying_daytime=_hours(number("hours_lying")),
             ),
         )
     return Case(
@@ -213,8 +219,15 @@ def build_case(answers: Answers, today: dt.date, language: Language) -> Case:
         patient=Patient(age=number("age")),
         onset=onset if isinstance(onset, dt.date) else None,
         diary=diary,
-        medication=Medication(step=number("medication_step") or 0),
+        medication=Medication(
+            step=number("medication_step") or 0,
+            opioid_since=opioid_since if isinstance(opioid_since, dt.date) else None,
+        ),
     )
+
+
+def _hours(value: int | None) -> float | None:
+    return None if value is None else float(value)
 
 
 def show(console: Console, texts: Questionnaire, result: Assessment) -> None:

@@ -20,10 +20,10 @@ TODAY = "2026-03-02"
 NORMAL = {
     "nl": ["nee", "nee", "nee", "nee", "n", "n"]  # alarm questions
     + ["nee"] * 6  # other red flags
-    + ["onder", "42", "2026-02-15", "7", "5", "paracetamol", "ja", "j", "2000", "nee"],
+    + ["onder", "42", "2026-02-15", "7", "5", "", "paracetamol", "ja", "j", "2000", "nee"],
     "en": ["no", "no", "no", "none", "n", "n"]
     + ["no"] * 6
-    + ["below", "", "15-02-2026", "7", "5", "paracetamol", "yes", "y", "2000", "no"],
+    + ["below", "", "15-02-2026", "7", "5", "", "paracetamol", "yes", "y", "2000", "no"],
 }
 
 
