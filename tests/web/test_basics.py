@@ -124,3 +124,20 @@ def test_route_list_is_discoverable(app: Any) -> None:
     assert ("PUT", "/api/v1/patients/{patient_id}/diary/{date}") in routes
     assert ("POST", "/api/v1/assess") in routes
     assert ("DELETE", "/api/v1/patients/{patient_id}") in routes
+
+
+def test_405_names_every_allowed_method(client: Any) -> None:
+    r = client.patch("/api/v1/session")
+    assert r.status_code == 405
+    assert set(r.headers["allow"].split(", ")) == {"GET", "POST", "DELETE"}
+
+
+def test_pydantic_bodies_that_are_not_json_are_422(client: Any) -> None:
+    r = client.post(
+        "/api/v1/session", content=b"\xff\xfe", headers={"content-type": "application/json"}
+    )
+    assert r.status_code == 422
+    assert r.headers["content-type"] == "application/problem+json"
+    r = client.post("/api/v1/session", json={"username": "x"})
+    assert r.status_code == 422
+    assert r.json()["errors"][0]["path"] == "password"

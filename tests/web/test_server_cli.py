@@ -96,3 +96,13 @@ def test_bad_database_url_is_a_message_not_a_trace(tmp_path: Path) -> None:
     code, out = _run("nonsense://x", "db", "upgrade")
     assert code == 1
     assert "Traceback" not in out
+
+
+def test_no_configuration_means_sqlite_in_the_working_directory(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.delenv("RUGHERNIA_DATABASE_URL", raising=False)
+    result = runner.invoke(app, ["db", "upgrade"])
+    assert result.exit_code == 0, result.output
+    assert (tmp_path / "rughernia.db").exists()
