@@ -134,7 +134,13 @@ def add_team(body: NewTeam, ctx: UserCtx, session: DB) -> JSONResponse:
     "/invitations/redeem",
     status_code=201,
     response_model=Redeemed,
-    responses={**VALIDATION, **CONFLICT, 404: {"description": "Unknown or expired code"}},
+    responses={
+        **VALIDATION,
+        **CONFLICT,
+        # No sign-in is needed, but a bearer token that is sent must be valid.
+        401: SIGNED_IN[401],
+        404: {"description": "Unknown or expired code"},
+    },
     summary="Redeem an invitation: the patient chooses a username and password",
 )
 def redeem(body: Redeem, ctx: AnyCtx, session: DB, hasher: Hasher) -> JSONResponse:
