@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import sys
 
-from bench import pathway_bench
+from bench import api_bench, pathway_bench
 
-BENCHES = {"pathway": pathway_bench.main}
+BENCHES = {"pathway": pathway_bench.main, "api": api_bench.main}
 
 
 def main() -> None:
