@@ -191,10 +191,12 @@ def _at_is_now(row: AuditRow, start: dt.datetime, end: dt.datetime, clock: Clock
     return start - slack <= at <= end + slack or at == clock()
 
 
-@pytest.mark.parametrize("route", ROUTES, ids=[route_id(r) for r in ROUTES])
+# Every route not declared free of patient data: one missing from AUDITED fails here too.
+PATIENT_DATA_ROUTES = [r for r in ROUTES if r not in NO_PATIENT_DATA]
+
+
+@pytest.mark.parametrize("route", PATIENT_DATA_ROUTES, ids=map(route_id, PATIENT_DATA_ROUTES))
 def test_route_writes_audit_records(route: Route, world: World, app: Any, clock: Clock) -> None:
-    if route in NO_PATIENT_DATA:
-        pytest.skip(f"no patient data: {NO_PATIENT_DATA[route]}")
     spec = AUDITED.get(route)
     if spec is None:
         pytest.fail(f"{route_id(route)} is neither audited nor declared free of patient data")
