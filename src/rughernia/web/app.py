@@ -54,6 +54,8 @@ def create_app(settings: Settings, *, clock: Clock = _utcnow) -> FastAPI:
         sessions=session_factory(engine),
         clock=clock,
         passwords=Passwords(settings),
+        # One connection per process on SQLite (see store.engine), else the pool's maximum.
+        db_slots=1 if settings.is_sqlite else settings.db_pool_size + settings.db_max_overflow,
     )
     app.state.engine = engine
     problems.install(app)

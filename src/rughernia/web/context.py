@@ -3,14 +3,24 @@
 A request is one transaction: the ``db`` dependency opens it, the handler
 commits it explicitly before answering (so an acknowledged write is durable),
 and anything not committed is rolled back when the session closes.
+
+A request holds its pooled connection from its first query until the session
+closes, across several hops between the event loop and worker threads. So a
+request waits for a free connection here, on the event loop (``_db_slot``),
+never in a worker thread: threads blocked on an empty pool would take all of
+the thread pool, and the requests holding the connections could not take
+their next hop to finish and give them back (a deadlock until the pool's
+timeout, seen with more than 40 concurrent clients on SQLite).
 """
 
 from __future__ import annotations
 
+import asyncio
 import datetime as dt
 import hashlib
 import hmac
-from collections.abc import Callable, Iterator
+import weakref
+from collections.abc import AsyncIterator, Callable, Iterator
 from dataclasses import dataclass, field
 from typing import Annotated
 from zoneinfo import ZoneInfo
@@ -41,6 +51,19 @@ class AppState:
     sessions: sessionmaker[Session]
     clock: Clock
     passwords: Passwords
+    # How many requests may use the database at once: the pool's connections.
+    db_slots: int = 1
+    _gates: weakref.WeakKeyDictionary[asyncio.AbstractEventLoop, asyncio.Semaphore] = field(
+        default_factory=weakref.WeakKeyDictionary, repr=False
+    )
+
+    def gate(self) -> asyncio.Semaphore:
+        """This event loop's gate to the database (tests may run one app on several loops)."""
+        loop = asyncio.get_running_loop()
+        gate = self._gates.get(loop)
+        if gate is None:
+            gate = self._gates[loop] = asyncio.Semaphore(self.db_slots)
+        return gate
 
 
 def app_state(request: Request) -> AppState:
@@ -48,7 +71,13 @@ def app_state(request: Request) -> AppState:
     return state
 
 
-def db(request: Request) -> Iterator[Session]:
+async def _db_slot(request: Request) -> AsyncIterator[None]:
+    """Wait for a free connection on the event loop; held until the session is closed."""
+    async with app_state(request).gate():
+        yield
+
+
+def db(request: Request, _slot: Annotated[None, Depends(_db_slot)]) -> Iterator[Session]:
     session = app_state(request).sessions()
     try:
         yield session
