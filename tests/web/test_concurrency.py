@@ -51,10 +51,12 @@ pytestmark = pytest.mark.slow
 
 
 class WorkersServer(Server):
-    """``rughernia serve`` with two worker processes: writers in different processes."""
+    """``rughernia serve`` with worker processes (writers in different processes)."""
+
+    workers = 2
 
     def start(self) -> None:
-        command = [RUGHERNIA, "serve", "--port", str(self.port), "--workers", "2"]
+        command = [RUGHERNIA, "serve", "--port", str(self.port), "--workers", str(self.workers)]
         self.log = self.cwd / "server.log"
         with self.log.open("ab") as log:
             self.proc = subprocess.Popen(
@@ -86,8 +88,7 @@ class WorkersServer(Server):
             self.proc.wait(10)
 
 
-@pytest.fixture
-def server(database_url: str, tmp_path: Path) -> Iterator[Server]:
+def serve(database_url: str, tmp_path: Path, workers: int) -> Iterator[WorkersServer]:
     add = [RUGHERNIA, "user", "add", "doc", "--role", "clinician", "--team", "T"]
     done = subprocess.run(
         [*add, "--password", PASSWORD],
@@ -99,10 +100,21 @@ def server(database_url: str, tmp_path: Path) -> Iterator[Server]:
     )
     assert done.returncode == 0, done.stderr.decode()
     s = WorkersServer(database_url, tmp_path)
+    s.workers = workers
     s.start()
     yield s
     s.kill()
     print(s.log_tail())  # shown by pytest when the test failed
+
+
+@pytest.fixture
+def server(database_url: str, tmp_path: Path) -> Iterator[WorkersServer]:
+    yield from serve(database_url, tmp_path, workers=2)
+
+
+@pytest.fixture
+def one_worker(database_url: str, tmp_path: Path) -> Iterator[WorkersServer]:
+    yield from serve(database_url, tmp_path, workers=1)
 
 
 def bearer(token: str) -> dict[str, str]:
@@ -323,3 +335,40 @@ def test_every_acknowledged_diary_write_is_stored_exactly_once(
         assert all(owner.get(i) == p.id for i in ids)
         mine = sum(1 for pid in owner.values() if pid == p.id)
         assert len(ids) <= mine <= len(ids) + p.lost
+
+
+STALL_CLIENTS = 64  # more than the worker thread pool's 40 threads
+
+
+def test_more_clients_than_worker_threads_never_stall(one_worker: WorkersServer) -> None:
+    """Requests queue for a database connection without taking every worker thread.
+
+    When waiting for a connection took a thread, 64 clients at once on one process
+    stalled the server until the pool's 30 s timeout, and then it answered 500.
+    """
+    one = one_worker
+    c = httpx.Client(base_url=one.base, timeout=30)
+    token = c.post("/api/v1/session", json={"username": "doc", "password": PASSWORD}).json()[
+        "token"
+    ]
+    r = c.post("/api/v1/patients", json={"display_name": "P"}, headers=bearer(token))
+    pid = r.json()["patient"]["id"]
+    barrier = threading.Barrier(STALL_CLIENTS, timeout=30)
+    statuses: list[int | str] = []
+
+    def client() -> None:
+        with httpx.Client(base_url=one.base, timeout=25) as mine:
+            barrier.wait()
+            for _ in range(2):
+                try:
+                    got = mine.get(f"/api/v1/patients/{pid}", headers=bearer(token))
+                    statuses.append(got.status_code)
+                except httpx.TimeoutException as exc:
+                    statuses.append(type(exc).__name__)
+
+    threads = [threading.Thread(target=client) for _ in range(STALL_CLIENTS)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(120)
+    assert Counter(statuses) == {200: 2 * STALL_CLIENTS}, one.log_tail()
