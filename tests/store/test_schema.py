@@ -35,3 +35,16 @@ def test_sqlite_is_durable_and_checks_foreign_keys(engine: Engine) -> None:
         assert conn.execute(text("PRAGMA synchronous")).scalar() == 2
         assert conn.execute(text("PRAGMA foreign_keys")).scalar() == 1
         assert conn.execute(text("PRAGMA busy_timeout")).scalar() >= 5000
+
+
+def test_reads_may_relax_durability_writes_never(engine: Engine) -> None:
+    from rughernia.store.engine import relax_durability, session_factory
+
+    if engine.dialect.name != "sqlite":
+        return
+    sessions = session_factory(engine)
+    with sessions() as relaxed:
+        relax_durability(relaxed)
+        assert relaxed.execute(text("PRAGMA synchronous")).scalar() == 1  # NORMAL
+    with sessions() as strict:
+        assert strict.execute(text("PRAGMA synchronous")).scalar() == 2  # FULL

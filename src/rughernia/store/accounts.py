@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Iterable
 
-from sqlalchemy import delete, func, select
+from sqlalchemy import bindparam, delete, func, select
 from sqlalchemy.orm import Session
 
 from rughernia.store.clock import utcnow
@@ -71,9 +71,11 @@ def count_users(session: Session) -> int:
     return session.scalar(select(func.count()).select_from(User)) or 0
 
 
+_TEAM_IDS = select(TeamMember.team_id).where(TeamMember.user_id == bindparam("user_id"))
+
+
 def team_ids_of(session: Session, user_id: int) -> list[int]:
-    rows = session.scalars(select(TeamMember.team_id).where(TeamMember.user_id == user_id))
-    return sorted(rows)
+    return sorted(session.scalars(_TEAM_IDS, {"user_id": user_id}))
 
 
 def team_names_of(session: Session, user_ids: Iterable[int]) -> dict[int, list[str]]:
@@ -112,15 +114,24 @@ def add_session(
     return row
 
 
+# Built once: every authenticated request runs it, and building a statement costs more
+# than running it on SQLite.
+_SESSION_USER = (
+    select(SessionRow, User)
+    .join(User, User.id == SessionRow.user_id)
+    .where(
+        SessionRow.token_hash == bindparam("token_hash"),
+        SessionRow.expires_at > bindparam("at"),
+        User.active,
+    )
+)
+
+
 def session_user(
     session: Session, token_hash: str, at: dt.datetime
 ) -> tuple[SessionRow, User] | None:
     """The live session with this token and its (active) user, in one query."""
-    row = session.execute(
-        select(SessionRow, User)
-        .join(User, User.id == SessionRow.user_id)
-        .where(SessionRow.token_hash == token_hash, SessionRow.expires_at > at, User.active)
-    ).first()
+    row = session.execute(_SESSION_USER, {"token_hash": token_hash, "at": at}).first()
     return None if row is None else (row[0], row[1])
 
 

@@ -8,12 +8,15 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass
+from typing import cast
 
-from sqlalchemy import insert, select
+from sqlalchemy import Table, insert, select
 from sqlalchemy.orm import Session
 
 from rughernia.store.clock import utcnow
 from rughernia.store.tables import AuditRow
+
+AUDIT_TABLE = cast(Table, AuditRow.__table__)
 
 
 @dataclass(frozen=True, slots=True)
@@ -49,7 +52,8 @@ def write(
         for patient_id in patient_ids
     ]
     if rows:
-        session.execute(insert(AuditRow), rows)
+        # Core insert: no ORM bookkeeping for rows nobody reads back in this request.
+        session.execute(insert(AUDIT_TABLE), rows)
 
 
 def for_patient(session: Session, patient_id: int, limit: int = 500) -> list[AuditRow]:

@@ -1,7 +1,8 @@
 """Engines for SQLite (embedded default) and PostgreSQL (production).
 
 SQLite is tuned for durability and many threads: WAL, synchronous=FULL (an
-acknowledged commit survives a crash), foreign keys on, a busy timeout, and
+acknowledged commit survives a crash; reads may relax it for their audit row,
+see ``relax_durability``), foreign keys on, a busy timeout, and
 every transaction opened with BEGIN IMMEDIATE. Our transactions nearly all
 write (even reads write an audit record), and a deferred transaction that
 upgrades from read to write fails at once with "database is locked" instead
@@ -16,6 +17,8 @@ from sqlalchemy import Engine, create_engine, event
 from sqlalchemy.orm import Session, sessionmaker
 
 SQLITE_BUSY_TIMEOUT_MS = 30_000
+# Execution option for transactions that only record reading (the audit row of a GET).
+RELAXED_OPTION = "rughernia_relaxed_durability"
 
 
 def make_engine(url: str, *, pool_size: int = 20, max_overflow: int = 20) -> Engine:
@@ -56,9 +59,25 @@ def _sqlite_engine(url: str, *, pool_size: int, max_overflow: int) -> Engine:
 
     @event.listens_for(engine, "begin")
     def _on_begin(connection: Any) -> None:
+        # The safety level can only change between transactions, so it is set at each begin.
+        relaxed = connection.get_execution_options().get(RELAXED_OPTION, False)
+        connection.exec_driver_sql(f"PRAGMA synchronous={'NORMAL' if relaxed else 'FULL'}")
         connection.exec_driver_sql("BEGIN IMMEDIATE")
 
     return engine
+
+
+def relax_durability(session: Session) -> None:
+    """Commit this session's transaction without waiting for the disk (SQLite only).
+
+    For requests that change nothing but the audit trail of a read (and a
+    re-computable assessment). In WAL mode with synchronous=NORMAL a commit
+    survives a crash of the process; only a power loss or OS crash may lose
+    the newest such rows. Writes of health data keep synchronous=FULL. Call
+    before the session's first statement; PostgreSQL ignores it.
+    """
+    if session.get_bind().dialect.name == "sqlite":
+        session.connection(execution_options={RELAXED_OPTION: True})
 
 
 def session_factory(engine: Engine) -> sessionmaker[Session]:

@@ -10,7 +10,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from sqlalchemy import delete, select
+from sqlalchemy import bindparam, delete, select
 from sqlalchemy.orm import Session
 
 from rughernia.store.clock import utcnow
@@ -48,12 +48,14 @@ def add_patient(
     return row
 
 
+_PATIENT = select(PatientRow).where(PatientRow.id == bindparam("patient_id"))
+_PATIENT_LOCKED = _PATIENT.with_for_update()
+
+
 def patient(session: Session, patient_id: int, *, lock: bool = False) -> PatientRow | None:
     """The patient row; ``lock`` serialises writers of one record (PostgreSQL row lock)."""
-    stmt = select(PatientRow).where(PatientRow.id == patient_id)
-    if lock:
-        stmt = stmt.with_for_update()
-    return session.scalars(stmt).first()
+    stmt = _PATIENT_LOCKED if lock else _PATIENT
+    return session.scalars(stmt, {"patient_id": patient_id}).first()
 
 
 def patient_of_user(session: Session, user_id: int) -> PatientRow | None:
@@ -238,7 +240,7 @@ def _diary_dicts(session: Session, patient_id: int) -> list[dict[str, Any]]:
         .order_by(DiaryRow.date)
     )
     out = []
-    for date, *values in session.execute(stmt).tuples():
+    for date, *values in session.execute(stmt):
         entry: dict[str, Any] = {"date": date.isoformat()}
         entry.update((k, v) for k, v in zip(DIARY_FIELDS, values, strict=True) if v is not None)
         out.append(entry)

@@ -31,6 +31,7 @@ from sqlalchemy.orm import Session, sessionmaker
 from rughernia.settings import Settings
 from rughernia.store import accounts
 from rughernia.store.audit import Actor
+from rughernia.store.engine import relax_durability
 from rughernia.store.tables import SessionRow, User
 from rughernia.web.passwords import Passwords
 from rughernia.web.problems import ApiError
@@ -79,6 +80,9 @@ async def _db_slot(request: Request) -> AsyncIterator[None]:
 
 def db(request: Request, _slot: Annotated[None, Depends(_db_slot)]) -> Iterator[Session]:
     session = app_state(request).sessions()
+    if request.method in SAFE_METHODS:
+        # A read changes only the audit trail; see relax_durability for what that risks.
+        relax_durability(session)
     try:
         yield session
     finally:
