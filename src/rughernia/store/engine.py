@@ -67,6 +67,11 @@ def _sqlite_engine(url: str, *, pool_size: int, max_overflow: int) -> Engine:
     return engine
 
 
+def relaxed(engine: Engine) -> Engine:
+    """The same engine (and pool) whose transactions commit as ``relax_durability`` says."""
+    return engine.execution_options(**{RELAXED_OPTION: True})
+
+
 def relax_durability(session: Session) -> None:
     """Commit this session's transaction without waiting for the disk (SQLite only).
 

@@ -10,7 +10,7 @@ from fastapi import FastAPI
 
 from rughernia import __version__
 from rughernia.settings import Settings
-from rughernia.store.engine import make_engine, session_factory
+from rughernia.store.engine import make_engine, relaxed, session_factory
 from rughernia.web import docs, problems
 from rughernia.web.api import router
 from rughernia.web.context import AppState, Clock
@@ -52,6 +52,7 @@ def create_app(settings: Settings, *, clock: Clock = _utcnow) -> FastAPI:
     app.state.rughernia = AppState(
         settings=settings,
         sessions=session_factory(engine),
+        read_sessions=session_factory(relaxed(engine)),
         clock=clock,
         passwords=Passwords(settings),
         # One connection per process on SQLite (see store.engine), else the pool's maximum.

@@ -20,18 +20,18 @@ import datetime as dt
 import hashlib
 import hmac
 import weakref
-from collections.abc import AsyncIterator, Callable, Iterator
+from collections.abc import AsyncIterator, Callable
 from dataclasses import dataclass, field
 from typing import Annotated
 from zoneinfo import ZoneInfo
 
 from fastapi import Depends, Request
 from sqlalchemy.orm import Session, sessionmaker
+from starlette.concurrency import run_in_threadpool
 
 from rughernia.settings import Settings
 from rughernia.store import accounts
 from rughernia.store.audit import Actor
-from rughernia.store.engine import relax_durability
 from rughernia.store.tables import SessionRow, User
 from rughernia.web.passwords import Passwords
 from rughernia.web.problems import ApiError
@@ -50,6 +50,7 @@ class AppState:
 
     settings: Settings
     sessions: sessionmaker[Session]
+    read_sessions: sessionmaker[Session]  # for GET/HEAD: see store.engine.relax_durability
     clock: Clock
     passwords: Passwords
     # How many requests may use the database at once: the pool's connections.
@@ -78,15 +79,21 @@ async def _db_slot(request: Request) -> AsyncIterator[None]:
         yield
 
 
-def db(request: Request, _slot: Annotated[None, Depends(_db_slot)]) -> Iterator[Session]:
-    session = app_state(request).sessions()
-    if request.method in SAFE_METHODS:
-        # A read changes only the audit trail; see relax_durability for what that risks.
-        relax_durability(session)
+async def db(request: Request, _slot: Annotated[None, Depends(_db_slot)]) -> AsyncIterator[Session]:
+    """The request's session. Async on purpose: making a session does no I/O, and every
+    hop to a worker thread is a wait for the busy event loop while the connection is held.
+    """
+    state = app_state(request)
+    # A read changes only the audit trail; see store.engine.relax_durability for the risk.
+    factory = state.read_sessions if request.method in SAFE_METHODS else state.sessions
+    session = factory()
     try:
         yield session
     finally:
-        session.close()
+        if session.in_transaction():  # not committed: the rollback talks to the database
+            await run_in_threadpool(session.close)
+        else:
+            session.close()
 
 
 DB = Annotated[Session, Depends(db)]
