@@ -101,14 +101,67 @@ DB = Annotated[Session, Depends(db)]
 
 @dataclass(slots=True)
 class Ctx:
+    """Who asks, and when. The token is looked up on first use of ``user`` or ``session``:
+    that happens inside the handler's worker thread, so a request makes one hop to a
+    thread for all of its database work instead of one more for the lookup alone.
+    """
+
     settings: Settings
     now: dt.datetime
     today: dt.date  # the server's date in the configured zone (Europe/Amsterdam)
     client_address: str | None
-    user: User | None = None
-    session: SessionRow | None = None
     via_cookie: bool = False
+    _db: Session | None = None
+    _token: str | None = None
+    _required: bool = False  # set by signed_in: no valid session is a 401
+    _csrf_sent: str | None = None  # set by signed_in for cookie-signed unsafe requests
+    _resolved: bool = False
+    _user: User | None = None
+    _session_row: SessionRow | None = None
     _team_ids: list[int] | None = field(default=None)
+
+    @property
+    def user(self) -> User | None:
+        self._resolve()
+        return self._user
+
+    @property
+    def session(self) -> SessionRow | None:
+        self._resolve()
+        return self._session_row
+
+    def _resolve(self) -> None:
+        if self._resolved:
+            return
+        self._resolved = True
+        if self._token is not None and self._db is not None:
+            found = accounts.session_user(self._db, token_hash(self._token), self.now)
+            if found is None and not self.via_cookie:  # a stale cookie is just no session
+                raise ApiError(
+                    401,
+                    "unauthenticated",
+                    "Sign in first",
+                    "the token is unknown or has expired",
+                    headers={"WWW-Authenticate": 'Bearer error="invalid_token"'},
+                )
+            if found is not None:
+                self._session_row, self._user = found
+        if not self._required:
+            return
+        if self._user is None or self._session_row is None:
+            raise ApiError(
+                401, "unauthenticated", "Sign in first", headers={"WWW-Authenticate": "Bearer"}
+            )
+        sent = self._csrf_sent
+        if sent is not None and not hmac.compare_digest(
+            sent.encode(), self._session_row.csrf_token.encode()
+        ):
+            raise ApiError(
+                403,
+                "csrf",
+                "Missing or wrong CSRF token",
+                f"send the {CSRF_HEADER} header given at sign-in with cookie-signed requests",
+            )
 
     @property
     def actor(self) -> Actor:
@@ -122,7 +175,8 @@ class Ctx:
 
     def team_ids(self, session: Session) -> list[int]:
         if self._team_ids is None:
-            self._team_ids = accounts.team_ids_of(session, self.user.id) if self.user else []
+            user = self.user
+            self._team_ids = accounts.team_ids_of(session, user.id) if user else []
         return self._team_ids
 
 
@@ -146,8 +200,8 @@ def _bearer(request: Request) -> str | None:
     return token.strip()
 
 
-def context(request: Request, session: DB) -> Ctx:
-    """Who is asking (or nobody); checks the CSRF token of cookie-signed unsafe requests."""
+async def context(request: Request, session: DB) -> Ctx:
+    """Who is asking (or nobody), looked up lazily; no I/O here, so it runs on the loop."""
     state = app_state(request)
     now = state.clock()
     ctx = Ctx(
@@ -155,27 +209,14 @@ def context(request: Request, session: DB) -> Ctx:
         now=now,
         today=now.astimezone(ZoneInfo(state.settings.timezone)).date(),
         client_address=request.client.host if request.client else None,
+        _db=session,
     )
     token = _bearer(request)
-    via_cookie = False
     if token is None:
         token = request.cookies.get(SESSION_COOKIE)
-        via_cookie = token is not None
-    if not token or len(token) > 200:
-        return ctx
-    found = accounts.session_user(session, token_hash(token), now)
-    if found is None:
-        if via_cookie:  # a stale cookie is just no session
-            return ctx
-        raise ApiError(
-            401,
-            "unauthenticated",
-            "Sign in first",
-            "the token is unknown or has expired",
-            headers={"WWW-Authenticate": 'Bearer error="invalid_token"'},
-        )
-    ctx.session, ctx.user = found
-    ctx.via_cookie = via_cookie
+        ctx.via_cookie = token is not None
+    if token and len(token) <= 200:
+        ctx._token = token
     return ctx
 
 
@@ -184,21 +225,15 @@ async def signed_in(request: Request, ctx: Annotated[Ctx, Depends(context)]) -> 
 
     Only routes that act on the cookie's identity check it: signing in again or
     redeeming an invitation with an old cookie in the browser must still work.
-    Async because it does no I/O: it runs on the event loop, not in a worker thread.
+    Without any token the answer is 401 at once; a token is checked on first use.
     """
-    if ctx.user is None or ctx.session is None:
+    if ctx._token is None:
         raise ApiError(
             401, "unauthenticated", "Sign in first", headers={"WWW-Authenticate": "Bearer"}
         )
+    ctx._required = True
     if ctx.via_cookie and request.method not in SAFE_METHODS:
-        sent = request.headers.get(CSRF_HEADER, "")
-        if not hmac.compare_digest(sent.encode(), ctx.session.csrf_token.encode()):
-            raise ApiError(
-                403,
-                "csrf",
-                "Missing or wrong CSRF token",
-                f"send the {CSRF_HEADER} header given at sign-in with cookie-signed requests",
-            )
+        ctx._csrf_sent = request.headers.get(CSRF_HEADER, "")
     return ctx
 
 
@@ -206,7 +241,7 @@ AnyCtx = Annotated[Ctx, Depends(context)]
 UserCtx = Annotated[Ctx, Depends(signed_in)]
 
 
-async def _passwords(request: Request) -> Passwords:
+def _passwords(request: Request) -> Passwords:
     return app_state(request).passwords
 
 
