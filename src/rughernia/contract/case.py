@@ -14,6 +14,7 @@ from pydantic import (
     StrictInt,
     field_validator,
 )
+from pydantic.json_schema import SkipJsonSchema
 from pydantic_core import PydanticCustomError
 
 
@@ -24,8 +25,8 @@ def _not_null(value: Any) -> Any:
 
 
 # Optional in the schema but never null: absence and null are not the same input.
-OptDate = Annotated[dt.date | None, AfterValidator(_not_null)]
-OptBool = Annotated[StrictBool | None, AfterValidator(_not_null)]
+OptDate = Annotated[dt.date | SkipJsonSchema[None], AfterValidator(_not_null)]
+OptBool = Annotated[StrictBool | SkipJsonSchema[None], AfterValidator(_not_null)]
 Pain = Annotated[StrictInt, Field(ge=0, le=10)]
 
 # JSON numbers (integer or not) within bounds; strict, so "5" and true are refused.
@@ -51,15 +52,16 @@ class StrictModel(BaseModel):
 
 
 class PatientModel(StrictModel):
-    age: Annotated[Annotated[StrictInt, Field(ge=0, le=120)] | None, AfterValidator(_not_null)] = (
-        None
-    )
+    age: Annotated[
+        Annotated[StrictInt, Field(ge=0, le=120)] | SkipJsonSchema[None], AfterValidator(_not_null)
+    ] = None
     sex: Annotated[
-        Literal["female", "male", "other", "unknown"] | None, AfterValidator(_not_null)
+        Literal["female", "male", "other", "unknown"] | SkipJsonSchema[None],
+        AfterValidator(_not_null),
     ] = None
     pregnant: StrictBool | None = None
-    weight_kg: Annotated[WeightKg | None, AfterValidator(_not_null)] = None
-    risk_factors: Annotated[list[RiskFactor], AfterValidator(_not_null)] = []
+    weight_kg: Annotated[WeightKg | SkipJsonSchema[None], AfterValidator(_not_null)] = None
+    risk_factors: list[RiskFactor] = []
     uses_stomach_protector: OptBool = False
 
     @field_validator("risk_factors")
@@ -92,23 +94,26 @@ class SymptomsModel(StrictModel):
     tingling: OptBool = False
     numb_foot: OptBool = False
     sleep_disturbed: OptBool = False
-    red_flags: Annotated[RedFlagsModel | None, AfterValidator(_not_null)] = None
+    red_flags: RedFlagsModel = Field(default_factory=RedFlagsModel)
 
 
 class DiaryEntryModel(StrictModel):
     date: dt.date
     leg_pain: Pain
-    back_pain: Annotated[Pain | None, AfterValidator(_not_null)] = None
+    back_pain: Annotated[Pain | SkipJsonSchema[None], AfterValidator(_not_null)] = None
     pain_tolerable: StrictBool | None = None
     painkillers_as_scheduled: StrictBool | None = None
     paracetamol_mg: Annotated[
-        Annotated[StrictInt, Field(ge=0, le=20000)] | None, AfterValidator(_not_null)
+        Annotated[StrictInt, Field(ge=0, le=20000)] | SkipJsonSchema[None],
+        AfterValidator(_not_null),
     ] = None
     nsaid_taken: OptBool = None
     opioid_taken: OptBool = None
-    hours_lying_daytime: Annotated[Hours | None, AfterValidator(_not_null)] = None
+    hours_lying_daytime: Annotated[Hours | SkipJsonSchema[None], AfterValidator(_not_null)] = None
     exercised: OptBool = None
-    note: Annotated[str | None, AfterValidator(_not_null), Field(max_length=2000)] = None
+    note: Annotated[
+        str | SkipJsonSchema[None], AfterValidator(_not_null), Field(max_length=2000)
+    ] = None
 
 
 class MedicationModel(StrictModel):
@@ -125,8 +130,8 @@ class CaseModel(StrictModel):
     schema_version: Literal[1] = 1
     today: dt.date
     language: Literal["nl", "en"] = "nl"
-    patient: Annotated[PatientModel | None, AfterValidator(_not_null)] = None
+    patient: PatientModel = Field(default_factory=PatientModel)
     onset: dt.date | None = None
     symptoms: SymptomsModel
-    diary: Annotated[list[DiaryEntryModel], AfterValidator(_not_null)] = []
-    medication: Annotated[MedicationModel | None, AfterValidator(_not_null)] = None
+    diary: list[DiaryEntryModel] = []
+    medication: MedicationModel = Field(default_factory=MedicationModel)

@@ -5,6 +5,7 @@ E.g. ``diary[3].leg_pain: 11 is above the maximum 10``.
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from rughernia import pathway as pw
@@ -48,7 +49,7 @@ def problem_of(error: Any) -> Problem:
     }
     message = messages.get(kind, error["msg"])
     # Pydantic names the member of a union it tried ('int', 'float'); the field path does not.
-    clean = tuple(p for p in loc if not (isinstance(p, str) and p in _UNION_TAGS))
+    clean = tuple(p for p in loc if not _is_union_tag(p))
     return Problem(_path(clean), message)
 
 
@@ -57,6 +58,21 @@ _MISSING = dict.fromkeys(
 ) | {"weakness": "is required; answer none, stable, progressive or null (don't know)"}
 
 _UNION_TAGS = frozenset({"int", "float", "bool", "str", "none"})
+_FIELD_NAME = re.compile(r"^[a-z_][a-z0-9_]*$")
+
+
+def _is_union_tag(part: int | str) -> bool:
+    # Tags look like 'constrained-int' or "literal['a','b']"; our field names are identifiers.
+    return isinstance(part, str) and (part in _UNION_TAGS or not _FIELD_NAME.match(part))
+
+
+def problems_of(errors: list[Any]) -> list[Problem]:
+    """One problem per wrong value.
+
+    A field that is optional but never null is a union with None, so a wrong value also
+    fails the None branch ('none_required'); that second error says nothing new.
+    """
+    return [problem_of(e) for e in errors if e["type"] != "none_required"]
 
 
 def _show(value: Any) -> str:

@@ -21,7 +21,7 @@ from rughernia.contract.case import (
     PatientModel,
     RedFlagsModel,
 )
-from rughernia.contract.messages import problem_of
+from rughernia.contract.messages import problems_of
 from rughernia.pathway.checks import Problem
 
 
@@ -51,7 +51,7 @@ def parse_case_json(text: str | bytes, language: str | None = None) -> pw.Case:
     try:
         model = CaseModel.model_validate_json(text)
     except ValidationError as exc:
-        raise CaseInvalid([problem_of(e) for e in exc.errors()]) from None
+        raise CaseInvalid(problems_of(exc.errors())) from None
     return _checked(to_case(model), language)
 
 
