@@ -7,6 +7,7 @@ from typing import Annotated, Literal
 from pydantic import Field
 
 from rughernia.contract.case import StrictModel
+from rughernia.pathway.model import Action, Phase
 
 TriageCode = Literal["emergency", "urgent", "contact_gp", "self_care", "not_applicable"]
 
@@ -26,15 +27,7 @@ class AdviceModel(StrictModel):
 
 class MedicationPlanModel(StrictModel):
     step: Annotated[int, Field(ge=0, le=3)]
-    action: Literal[
-        "urgent_review",
-        "discuss_step_up",
-        "review_opioid",
-        "take_regularly",
-        "start_paracetamol",
-        "discuss_step_down",
-        "continue",
-    ]
+    action: Action
     paracetamol_max_mg_per_day: Annotated[int, Field(ge=0, le=4000)]
 
 
@@ -53,7 +46,7 @@ class AssessmentModel(StrictModel):
     language: Literal["nl", "en"]
     triage: TriageCode
     triage_text: Annotated[str, Field(min_length=1)]
-    phase: Literal["acute", "recovery", "checkpoint", "recovered"] | None
+    phase: Phase | None
     days_since_onset: Annotated[int, Field(ge=0)] | None
     findings: list[FindingModel]
     advice: list[AdviceModel]
