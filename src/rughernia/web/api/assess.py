@@ -2,15 +2,15 @@
 
 from __future__ import annotations
 
-from typing import Annotated, Any
+from typing import Annotated
 
 from fastapi import APIRouter, Depends
 from fastapi.responses import JSONResponse
 
 from rughernia.content import load
-from rughernia.contract import AssessmentModel, CaseModel, parse_case
+from rughernia.contract import AssessmentModel, CaseModel, parse_case_json
 from rughernia.pathway import assess
-from rughernia.web.api.body import documented, json_body
+from rughernia.web.api.body import documented, raw_json_body
 from rughernia.web.api.errors import VALIDATION
 
 router = APIRouter(tags=["assess"])
@@ -23,9 +23,10 @@ router = APIRouter(tags=["assess"])
     openapi_extra=documented(CaseModel, "A case (contract/case.schema.json)"),
     summary="Assess a case (stateless, no account)",
 )
-def assess_case(data: Annotated[Any, Depends(json_body)]) -> JSONResponse:
+def assess_case(raw: Annotated[bytes, Depends(raw_json_body)]) -> JSONResponse:
     """The pathway's assessment of the case; nothing is stored."""
-    case = parse_case(data)
+    # Parsed and validated in one pass: nothing is stored, so no NUL check is needed here.
+    case = parse_case_json(raw)
     return JSONResponse(assess(case, load()).to_dict())
 
 

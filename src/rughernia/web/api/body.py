@@ -38,13 +38,19 @@ def _reject_constant(name: str) -> Any:
     raise ValueError(f"{name} is not a JSON number")
 
 
-async def json_body(request: Request) -> Any:
+async def raw_json_body(request: Request) -> bytes:
+    """The body as bytes, after the media-type and size checks (parsed later, in one pass)."""
     kind = request.headers.get("content-type", "application/json").split(";")[0].strip().lower()
     if kind != "application/json" and not kind.endswith("+json"):
         raise ApiError(415, "unsupported-media-type", "Send the body as application/json")
     raw = await request.body()
     if len(raw) > MAX_BODY_BYTES:
         raise ApiError(413, "too-large", f"The body is larger than {MAX_BODY_BYTES} bytes")
+    return raw
+
+
+async def json_body(request: Request) -> Any:
+    raw = await raw_json_body(request)
     try:
         data = json.loads(raw, parse_constant=_reject_constant)
     except (ValueError, RecursionError):
