@@ -122,3 +122,13 @@ def test_every_patient_route_writes_an_audit_row(world: World, app: Any) -> None
         r = c.request(method, template.format(pid=pid), json=body, headers=world.h("doc_b"))
         assert r.status_code == 404
         assert [row.outcome for row in _audit(app)[before:]] == ["denied"], template
+
+
+def test_the_admin_sees_no_patient_names(world: World) -> None:
+    r = world.client.get("/api/v1/users", headers=world.h("admin"))
+    assert r.status_code == 200
+    users = r.json()
+    patients = [u for u in users if u["role"] == "patient"]
+    assert patients
+    assert all(u["display_name"] is None for u in patients)
+    assert all(isinstance(u["display_name"], str) for u in users if u["role"] != "patient")

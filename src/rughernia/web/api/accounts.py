@@ -52,8 +52,12 @@ def list_users(ctx: UserCtx, session: DB) -> JSONResponse:
     require_role(session, ctx, "users.list", "admin")
     users = accounts.list_users(session)
     teams = accounts.team_names_of(session, [u.id for u in users])
-    # Admins see who has an account, not whose record it is: no patient ids here.
+    # Admins see who has an account, not whose record it is: no patient ids, and no patient's
+    # name (that a named person is a patient of this sciatica pathway is health information).
     out = [views.user(u, teams.get(u.id, []), None) for u in users]
+    for item in out:
+        if item["role"] == "patient":
+            item["display_name"] = None
     audit.write(session, ctx.actor, "users.list", "success")
     session.commit()
     return JSONResponse(out)

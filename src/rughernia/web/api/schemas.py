@@ -46,7 +46,9 @@ class UserOut(BaseModel):
     id: int
     username: str
     role: Literal["patient", "clinician", "admin"]
-    display_name: str
+    display_name: str | None = Field(
+        description="null for patient accounts in the admin's list: an admin sees no patient's name"
+    )
     teams: list[str]
     patient_id: int | None = None
 
