@@ -205,8 +205,33 @@ def test_assessment_uses_the_amsterdam_date(world: World, clock: Clock) -> None:
     r = world.client.get(_url(world, "pat_a", "/assessment"), headers=world.h("pat_a"))
     assert r.status_code == 200
     assert r.json()["today"] == "2026-03-02"
-    assert r.json()["cause"] == "read"
     assert r.json()["assessment"]["days_since_onset"] == 21
+
+
+def test_looking_again_at_an_unchanged_record_stores_nothing_new(
+    world: World, clock: Clock
+) -> None:
+    c, h = world.client, world.h("pat_a")
+    history = _url(world, "pat_a", "/assessments")
+    first = c.get(_url(world, "pat_a", "/assessment"), headers=h).json()
+    count = len(c.get(history, headers=h).json()["assessments"])
+    again = c.get(_url(world, "pat_a", "/assessment"), headers=h).json()
+    assert again == first
+    assert len(c.get(history, headers=h).json()["assessments"]) == count
+    # A new diary entry changes the record: its assessment is stored with the entry.
+    put = c.put(
+        _url(world, "pat_a", f"/diary/{clock.today.isoformat()}"), json={"leg_pain": 3}, headers=h
+    ).json()
+    after = c.get(_url(world, "pat_a", "/assessment"), headers=h).json()
+    assert after["id"] == put["assessment"]["id"] != first["id"]
+    # The next day the same record is another assessment (days since onset, trend).
+    clock.advance(hours=14.5)  # 00:30 the next day: sign in again (sessions last 12 h)
+    world.sign_in("pat_a")
+    h = world.h("pat_a")
+    tomorrow = c.get(_url(world, "pat_a", "/assessment"), headers=h).json()
+    assert tomorrow["id"] > after["id"]
+    assert (tomorrow["cause"], tomorrow["today"]) == ("read", clock.today.isoformat())
+    assert len(c.get(history, headers=h).json()["assessments"]) == count + 2
 
 
 def test_assessment_language_and_history_paging(world: World) -> None:

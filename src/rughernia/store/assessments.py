@@ -8,31 +8,105 @@ worklists can filter with SQL.
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any
+import hashlib
+import json
+from dataclasses import dataclass
+from typing import Any, cast
 
-from sqlalchemy import func, select
+from sqlalchemy import Table, bindparam, func, insert, select
 from sqlalchemy.orm import Session
 
 from rughernia.store.clock import utcnow
 from rughernia.store.tables import AlarmAck, AssessmentRow
 
 
+@dataclass(frozen=True, slots=True)
+class Stored:
+    """A stored assessment as plain data (the hot paths do without ORM objects)."""
+
+    id: int
+    patient_id: int
+    created_at: dt.datetime
+    today: dt.date
+    cause: str
+    triage: str
+    data: dict[str, Any]
+
+
+def digest_of(data: dict[str, Any]) -> str:
+    """The same assessment always gives the same digest (keys sorted, no whitespace)."""
+    text = json.dumps(data, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
+    return hashlib.sha256(text.encode()).hexdigest()
+
+
+_ASSESSMENTS = cast(Table, AssessmentRow.__table__)
+_ACKS = cast(Table, AlarmAck.__table__)
+_INSERT = insert(_ASSESSMENTS).returning(_ASSESSMENTS.c.id)
+
+
 def add_assessment(
     session: Session, patient_id: int, today: dt.date, data: dict[str, Any], cause: str
-) -> AssessmentRow:
-    row = AssessmentRow(
-        patient_id=patient_id,
-        created_at=utcnow(),
-        today=today,
-        content_version=str(data["content_version"]),
-        triage=str(data["triage"]),
-        phase=data.get("phase"),
-        cause=cause,
-        data=data,
+) -> Stored:
+    now = utcnow()
+    values = {
+        "patient_id": patient_id,
+        "created_at": now,
+        "today": today,
+        "content_version": str(data["content_version"]),
+        "triage": str(data["triage"]),
+        "phase": data.get("phase"),
+        "cause": cause,
+        "data": data,
+        "digest": digest_of(data),
+    }
+    new_id = session.connection().execute(_INSERT, values).scalar_one()
+    return Stored(new_id, patient_id, now, today, cause, str(data["triage"]), data)
+
+
+_LATEST = (
+    select(
+        _ASSESSMENTS.c.id,
+        _ASSESSMENTS.c.created_at,
+        _ASSESSMENTS.c.today,
+        _ASSESSMENTS.c.cause,
+        _ASSESSMENTS.c.triage,
+        _ASSESSMENTS.c.digest,
+        _ACKS.c.id.label("ack_id"),
+        _ACKS.c.user_id,
+        _ACKS.c.user_name,
+        _ACKS.c.at,
+        _ACKS.c.note,
     )
-    session.add(row)
-    session.flush()
-    return row
+    .select_from(_ASSESSMENTS.outerjoin(_ACKS, _ACKS.c.assessment_id == _ASSESSMENTS.c.id))
+    .where(_ASSESSMENTS.c.patient_id == bindparam("patient_id"))
+    .order_by(_ASSESSMENTS.c.id.desc())
+    .limit(1)
+)
+
+
+def latest_matching(
+    session: Session, patient_id: int, today: dt.date, data: dict[str, Any]
+) -> tuple[Stored, AlarmAck | None] | None:
+    """The newest stored assessment if it is this very assessment of this very day.
+
+    Without its JSON: an equal digest means equal data, so ``data`` stands in for it.
+    """
+    row = session.connection().execute(_LATEST, {"patient_id": patient_id}).first()
+    if row is None or row.today != today or row.digest != digest_of(data):
+        return None
+    stored = Stored(row.id, patient_id, row.created_at, row.today, row.cause, row.triage, data)
+    ack = None
+    if row.ack_id is not None:
+        ack = AlarmAck(
+            id=row.ack_id,
+            assessment_id=row.id,
+            patient_id=patient_id,
+            user_id=row.user_id,
+            user_name=row.user_name,
+            at=row.at,
+            note=row.note,
+        )
+    return stored, ack
 
 
 def assessment(session: Session, patient_id: int, assessment_id: int) -> AssessmentRow | None:
@@ -85,7 +159,7 @@ def acknowledgements(session: Session, assessment_ids: list[int]) -> dict[int, A
 
 
 def acknowledge(
-    session: Session, row: AssessmentRow, *, user_id: int, user_name: str, note: str
+    session: Session, row: AssessmentRow | Stored, *, user_id: int, user_name: str, note: str
 ) -> tuple[AlarmAck, bool]:
     """Acknowledge once; a second acknowledgement returns the first (False = not new)."""
     existing = acknowledgement(session, row.id)

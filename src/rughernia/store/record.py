@@ -8,9 +8,11 @@ pathway's job, not ours.
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any
+from dataclasses import dataclass
+from typing import Any, cast
 
-from sqlalchemy import bindparam, delete, select
+from sqlalchemy import Table, bindparam, delete, exists, select
+from sqlalchemy.engine import Row
 from sqlalchemy.orm import Session
 
 from rughernia.store.clock import utcnow
@@ -22,6 +24,7 @@ from rughernia.store.tables import (
     MedicationChange,
     MedicationRow,
     PatientRow,
+    TeamMember,
 )
 from rughernia.store.upsert import upsert
 
@@ -48,14 +51,51 @@ def add_patient(
     return row
 
 
-_PATIENT = select(PatientRow).where(PatientRow.id == bindparam("patient_id"))
-_PATIENT_LOCKED = _PATIENT.with_for_update()
+@dataclass(frozen=True, slots=True)
+class Patient:
+    """A patient row as plain data: what access checks and answers need."""
+
+    id: int
+    team_id: int
+    user_id: int | None
+    display_name: str
+    language: str
+    created_at: dt.datetime
+    in_team_of_user: bool  # the user named in the lookup is a member of the patient's team
 
 
-def patient(session: Session, patient_id: int, *, lock: bool = False) -> PatientRow | None:
-    """The patient row; ``lock`` serialises writers of one record (PostgreSQL row lock)."""
+_PATIENTS = cast(Table, PatientRow.__table__)
+_MEMBERS = cast(Table, TeamMember.__table__)
+_INTAKES = cast(Table, Intake.__table__)
+_MEDICATIONS = cast(Table, MedicationRow.__table__)
+_DIARY = cast(Table, DiaryRow.__table__)
+# Core statements built once: every request about a patient runs this first.
+_PATIENT = select(
+    _PATIENTS.c.id,
+    _PATIENTS.c.team_id,
+    _PATIENTS.c.user_id,
+    _PATIENTS.c.display_name,
+    _PATIENTS.c.language,
+    _PATIENTS.c.created_at,
+    exists()
+    .where(_MEMBERS.c.team_id == _PATIENTS.c.team_id, _MEMBERS.c.user_id == bindparam("user_id"))
+    .label("in_team"),
+).where(_PATIENTS.c.id == bindparam("patient_id"))
+_PATIENT_LOCKED = _PATIENT.with_for_update(of=_PATIENTS)
+
+
+def patient(
+    session: Session, patient_id: int, *, user_id: int | None = None, lock: bool = False
+) -> Patient | None:
+    """The patient, and whether ``user_id`` is in their team (one query).
+
+    ``lock`` serialises writers of one record (a PostgreSQL row lock; SQLite
+    transactions hold the database's write lock from their start anyway).
+    """
     stmt = _PATIENT_LOCKED if lock else _PATIENT
-    return session.scalars(stmt, {"patient_id": patient_id}).first()
+    row = session.connection().execute(stmt, {"patient_id": patient_id, "user_id": user_id})
+    found = row.first()
+    return None if found is None else Patient(*found)
 
 
 def patient_of_user(session: Session, user_id: int) -> PatientRow | None:
@@ -88,7 +128,7 @@ def intake(session: Session, patient_id: int) -> dict[str, Any] | None:
 def put_intake(session: Session, patient_id: int, data: dict[str, Any], by: int | None) -> None:
     upsert(
         session,
-        Intake.__table__,  # type: ignore[arg-type]
+        _INTAKES,
         {"patient_id": patient_id, "data": data, "updated_at": utcnow(), "updated_by": by},
         keys=["patient_id"],
         update=["data", "updated_at", "updated_by"],
@@ -119,25 +159,20 @@ def diary(
 
 def put_diary_entry(
     session: Session, patient_id: int, date: dt.date, fields: dict[str, Any]
-) -> bool:
-    """Write the entry of this date, replacing any earlier one; True when it is new.
+) -> None:
+    """Write the entry of this date, replacing any earlier one.
 
     Keyed by patient and date, so a retried PUT leaves exactly one entry.
     """
-    # Only the id: loading the row would leave a stale copy in the session after the upsert.
-    existed = session.scalar(
-        select(DiaryRow.id).where(DiaryRow.patient_id == patient_id, DiaryRow.date == date)
-    )
     now = utcnow()
     values = {name: fields.get(name) for name in DIARY_FIELDS}
     upsert(
         session,
-        DiaryRow.__table__,  # type: ignore[arg-type]
+        _DIARY,
         {"patient_id": patient_id, "date": date, **values, "created_at": now, "updated_at": now},
         keys=["patient_id", "date"],
         update=[*DIARY_FIELDS, "updated_at"],
     )
-    return existed is None
 
 
 def diary_dict(row: DiaryRow) -> dict[str, Any]:
@@ -158,7 +193,7 @@ def medication(session: Session, patient_id: int) -> MedicationRow | None:
     return session.get(MedicationRow, patient_id)
 
 
-def medication_dict(row: MedicationRow | MedicationChange | None) -> dict[str, Any]:
+def medication_dict(row: MedicationRow | MedicationChange | Row[Any] | None) -> dict[str, Any]:
     if row is None:
         return {"step": 0}
     out: dict[str, Any] = {}
@@ -184,7 +219,7 @@ def set_medication(
     fields["step"] = fields["step"] or 0
     upsert(
         session,
-        MedicationRow.__table__,  # type: ignore[arg-type]
+        _MEDICATIONS,
         {"patient_id": patient_id, **fields, "updated_at": now, "updated_by": by},
         keys=["patient_id"],
         update=[*MEDICATION_FIELDS, "updated_at", "updated_by"],
@@ -214,34 +249,43 @@ def medication_history(session: Session, patient_id: int) -> list[MedicationChan
 # --- the record as a case ---------------------------------------------------------
 
 
+_INTAKE_AND_MEDICATION = (
+    select(_INTAKES.c.data, *(_MEDICATIONS.c[name] for name in MEDICATION_FIELDS))
+    .select_from(
+        _INTAKES.outerjoin(_MEDICATIONS, _MEDICATIONS.c.patient_id == _INTAKES.c.patient_id)
+    )
+    .where(_INTAKES.c.patient_id == bindparam("patient_id"))
+)
+# Plain rows, not ORM objects: every diary write re-reads the whole diary, and building
+# an object per entry was most of a write's time on a long diary.
+_DIARY_ROWS = (
+    select(_DIARY.c.date, *(_DIARY.c[name] for name in DIARY_FIELDS))
+    .where(_DIARY.c.patient_id == bindparam("patient_id"))
+    .order_by(_DIARY.c.date)
+)
+
+
 def case_data(
     session: Session, patient_id: int, today: dt.date, language: str
 ) -> dict[str, Any] | None:
     """The stored record as case JSON for ``today``; None without an intake (no symptoms yet)."""
-    stored = intake(session, patient_id)
-    if stored is None:
+    connection = session.connection()
+    found = connection.execute(_INTAKE_AND_MEDICATION, {"patient_id": patient_id}).first()
+    if found is None:
         return None
     return {
         "today": today.isoformat(),
         "language": language,
-        **stored,
-        "diary": _diary_dicts(session, patient_id),
-        "medication": medication_dict(medication(session, patient_id)),
+        **found.data,
+        "diary": [
+            _entry(row) for row in connection.execute(_DIARY_ROWS, {"patient_id": patient_id})
+        ],
+        "medication": medication_dict(None if found.step is None else found),
     }
 
 
-def _diary_dicts(session: Session, patient_id: int) -> list[dict[str, Any]]:
-    # Plain rows, not ORM objects: every diary write re-reads the whole diary, and building
-    # an object per entry was most of a write's time on a long diary.
-    columns = [getattr(DiaryRow, name) for name in DIARY_FIELDS]
-    stmt = (
-        select(DiaryRow.date, *columns)
-        .where(DiaryRow.patient_id == patient_id)
-        .order_by(DiaryRow.date)
-    )
-    out = []
-    for date, *values in session.execute(stmt):
-        entry: dict[str, Any] = {"date": date.isoformat()}
-        entry.update((k, v) for k, v in zip(DIARY_FIELDS, values, strict=True) if v is not None)
-        out.append(entry)
-    return out
+def _entry(row: Row[Any]) -> dict[str, Any]:
+    values: tuple[Any, ...] = tuple(row)
+    entry: dict[str, Any] = {"date": values[0].isoformat()}
+    entry.update((k, v) for k, v in zip(DIARY_FIELDS, values[1:], strict=True) if v is not None)
+    return entry

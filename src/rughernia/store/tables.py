@@ -213,6 +213,8 @@ class AssessmentRow(Base):
     phase: Mapped[str | None] = mapped_column(String(20))
     cause: Mapped[str] = mapped_column(String(20))
     data: Mapped[dict[str, Any]]
+    # sha256 of the canonical JSON of ``data``: a look at an unchanged record stores nothing new.
+    digest: Mapped[str | None] = mapped_column(String(64))
 
 
 class AlarmAck(Base):

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Iterable, Mapping
 from typing import Any
 
 from sqlalchemy import Table
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
+from sqlalchemy.sql.dml import Insert
 
 
 def upsert(
@@ -18,10 +20,19 @@ def upsert(
     update: Iterable[str],
 ) -> None:
     """Insert ``values``; when a row with the same ``keys`` exists, set the ``update`` columns."""
-    insert = postgresql.insert if session.get_bind().dialect.name == "postgresql" else sqlite.insert
-    stmt = insert(table).values(**values)
-    stmt = stmt.on_conflict_do_update(
+    connection = session.connection()
+    stmt = _statement(connection.dialect.name, table, tuple(keys), tuple(update))
+    connection.execute(stmt, dict(values))
+
+
+@functools.cache
+def _statement(
+    dialect: str, table: Table, keys: tuple[str, ...], update: tuple[str, ...]
+) -> Insert:
+    # Built once per table and shape: diary writes run it on every request.
+    insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
+    stmt = insert(table)
+    return stmt.on_conflict_do_update(
         index_elements=list(keys),
         set_={name: stmt.excluded[name] for name in update},
     )
-    session.execute(stmt)

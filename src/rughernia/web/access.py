@@ -13,7 +13,7 @@ from collections.abc import Iterable
 from sqlalchemy.orm import Session
 
 from rughernia.store import audit, record
-from rughernia.store.tables import PatientRow
+from rughernia.store.record import Patient
 from rughernia.web.context import Ctx
 from rughernia.web.problems import ApiError
 
@@ -28,7 +28,7 @@ def patient_for(
     *,
     roles: Iterable[str] = PATIENT_OR_CLINICIAN,
     lock: bool = False,
-) -> PatientRow:
+) -> Patient:
     """The patient row if this user may do ``action`` on it; otherwise audit and refuse."""
     user = ctx.user
     if user is None:  # routes use UserCtx; this keeps the rule here complete
@@ -38,19 +38,19 @@ def patient_for(
         if user.role == "admin":
             raise ApiError(403, "forbidden", "Admins manage accounts and see no health data")
         raise ApiError(403, "forbidden", f"A {user.role} may not do this")
-    row = record.patient(session, patient_id, lock=lock)
-    if row is None or not _reaches(session, ctx, row):
+    row = record.patient(session, patient_id, user_id=user.id, lock=lock)
+    if row is None or not _reaches(ctx, row):
         deny(session, ctx, action, patient_id)
         raise ApiError(404, "not-found", "No such patient")
     return row
 
 
-def _reaches(session: Session, ctx: Ctx, row: PatientRow) -> bool:
+def _reaches(ctx: Ctx, row: Patient) -> bool:
     assert ctx.user is not None
     if ctx.user.role == "patient":
         return row.user_id == ctx.user.id
     if ctx.user.role == "clinician":
-        return row.team_id in ctx.team_ids(session)
+        return row.in_team_of_user
     return ctx.user.role == "admin"
 
 

@@ -31,8 +31,8 @@ from starlette.concurrency import run_in_threadpool
 
 from rughernia.settings import Settings
 from rughernia.store import accounts
+from rughernia.store.accounts import SignedIn
 from rughernia.store.audit import Actor
-from rughernia.store.tables import SessionRow, User
 from rughernia.web.passwords import Passwords
 from rughernia.web.problems import ApiError
 
@@ -101,7 +101,7 @@ DB = Annotated[Session, Depends(db)]
 
 @dataclass(slots=True)
 class Ctx:
-    """Who asks, and when. The token is looked up on first use of ``user`` or ``session``:
+    """Who asks, and when. The token is looked up on first use of ``user``:
     that happens inside the handler's worker thread, so a request makes one hop to a
     thread for all of its database work instead of one more for the lookup alone.
     """
@@ -116,19 +116,14 @@ class Ctx:
     _required: bool = False  # set by signed_in: no valid session is a 401
     _csrf_sent: str | None = None  # set by signed_in for cookie-signed unsafe requests
     _resolved: bool = False
-    _user: User | None = None
-    _session_row: SessionRow | None = None
+    _user: SignedIn | None = None
     _team_ids: list[int] | None = field(default=None)
 
     @property
-    def user(self) -> User | None:
+    def user(self) -> SignedIn | None:
+        """The signed-in user and their session (token hash, CSRF token), or None."""
         self._resolve()
         return self._user
-
-    @property
-    def session(self) -> SessionRow | None:
-        self._resolve()
-        return self._session_row
 
     def _resolve(self) -> None:
         if self._resolved:
@@ -144,17 +139,16 @@ class Ctx:
                     "the token is unknown or has expired",
                     headers={"WWW-Authenticate": 'Bearer error="invalid_token"'},
                 )
-            if found is not None:
-                self._session_row, self._user = found
+            self._user = found
         if not self._required:
             return
-        if self._user is None or self._session_row is None:
+        if self._user is None:
             raise ApiError(
                 401, "unauthenticated", "Sign in first", headers={"WWW-Authenticate": "Bearer"}
             )
         sent = self._csrf_sent
         if sent is not None and not hmac.compare_digest(
-            sent.encode(), self._session_row.csrf_token.encode()
+            sent.encode(), self._user.csrf_token.encode()
         ):
             raise ApiError(
                 403,

@@ -159,7 +159,7 @@ def _patient(
     record.set_medication(
         session, row.id, medication, by=by, by_name=CLINICIAN, reason="Demo: start of the pathway"
     )
-    reassess.assess_and_store(session, row, today, "demo")
+    reassess.assess_and_store(session, row.id, today, row.language, "demo")
 
 
 def sign_in_help(base_url: str) -> str:

@@ -7,6 +7,7 @@ every triage and finding comes from ``rughernia.pathway.assess``.
 from __future__ import annotations
 
 import datetime as dt
+from typing import Any
 
 from sqlalchemy.orm import Session
 
@@ -14,25 +15,22 @@ from rughernia.content import load
 from rughernia.contract import CaseInvalid, parse_case
 from rughernia.pathway import Case, assess
 from rughernia.store import assessments, record
-from rughernia.store.tables import AssessmentRow, PatientRow
+from rughernia.store.assessments import Stored
+from rughernia.store.tables import AlarmAck
 from rughernia.web.problems import ApiError
 
 
-def store(session: Session, patient: PatientRow, case: Case, cause: str) -> AssessmentRow:
+def store(session: Session, patient_id: int, case: Case, cause: str) -> Stored:
     """Assess an already validated case of this patient's record and store the result."""
     result = assess(case, load()).to_dict()
-    return assessments.add_assessment(session, patient.id, case.today, result, cause)
+    return assessments.add_assessment(session, patient_id, case.today, result, cause)
 
 
-def assess_and_store(
-    session: Session,
-    patient: PatientRow,
-    today: dt.date,
-    cause: str,
-    language: str | None = None,
-) -> AssessmentRow | None:
-    """Assess the stored record as of ``today`` and store the result; None without an intake."""
-    data = record.case_data(session, patient.id, today, language or patient.language)
+def assess_stored(
+    session: Session, patient_id: int, today: dt.date, language: str
+) -> dict[str, Any] | None:
+    """The assessment of the stored record as of ``today``; None without an intake."""
+    data = record.case_data(session, patient_id, today, language)
     if data is None:
         return None
     try:
@@ -46,4 +44,22 @@ def assess_and_store(
             "The stored record cannot be assessed as it is",
             str(exc),
         ) from None
-    return store(session, patient, case, cause)
+    return assess(case, load()).to_dict()
+
+
+def assess_and_store(
+    session: Session, patient_id: int, today: dt.date, language: str, cause: str
+) -> tuple[Stored, AlarmAck | None] | None:
+    """Assess the stored record as of ``today``; None without an intake.
+
+    The result is stored unless the newest stored assessment is this same
+    assessment of the same day: then that one (and its acknowledgement) is the
+    answer, so looking at an unchanged record adds nothing to its history.
+    """
+    result = assess_stored(session, patient_id, today, language)
+    if result is None:
+        return None
+    same = assessments.latest_matching(session, patient_id, today, result)
+    if same is not None:
+        return same
+    return assessments.add_assessment(session, patient_id, today, result, cause), None

@@ -28,6 +28,10 @@ ALARM_TRIAGE = frozenset({"emergency", "urgent"})
     response_model=StoredAssessment,
     responses={**PATIENT, **CONFLICT},
     summary="Assess the stored record as of today (Europe/Amsterdam), store and return it",
+    description=(
+        "Stores the result unless the newest stored assessment is this same assessment of "
+        "the same day; then that one is returned (same id, with its acknowledgement)."
+    ),
 )
 def assess_now(
     patient_id: PatientId,
@@ -36,11 +40,11 @@ def assess_now(
     language: Annotated[Literal["nl", "en"] | None, Query()] = None,
 ) -> JSONResponse:
     row = patient_for(session, ctx, patient_id, "assessment.read", lock=True)
-    stored = reassess.assess_and_store(session, row, ctx.today, "read", language)
-    if stored is None:
+    found = reassess.assess_and_store(session, row.id, ctx.today, language or row.language, "read")
+    if found is None:
         done(session, ctx, "assessment.read", [row.id])
         raise ApiError(409, "intake-required", "No intake yet, so nothing to assess")
-    out = views.stored_assessment(stored)
+    out = views.stored_assessment(*found)
     done(session, ctx, "assessment.read", [row.id])
     return JSONResponse(out)
 

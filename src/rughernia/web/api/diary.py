@@ -100,8 +100,10 @@ def put_entry(
         raise invalid(_about_entry(exc.problems, len(diary) - 1)) from None
     parsed = next(e for e in case.diary if e.date == day)
     fields = {name: getattr(parsed, name) for name in DIARY_FIELDS}
-    created = record.put_diary_entry(session, row.id, day, fields)
-    stored = reassess.store(session, row, case, "diary")
+    # Under the record's lock the diary just read is current: no query to ask if it is new.
+    created = all(e["date"] != entry["date"] for e in candidate["diary"])
+    record.put_diary_entry(session, row.id, day, fields)
+    stored = reassess.store(session, row.id, case, "diary")
     out = {
         "entry": record.entry_dict(day, fields),
         "created": created,

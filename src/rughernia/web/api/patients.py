@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import secrets
+from collections.abc import Sequence
 
 from fastapi import APIRouter
 from fastapi.responses import JSONResponse
@@ -11,6 +12,7 @@ from sqlalchemy.orm import Session
 
 from rughernia.pathway.checks import Problem
 from rughernia.store import assessments, audit, record
+from rughernia.store.record import Patient
 from rughernia.store.tables import PatientRow
 from rughernia.web import idempotency
 from rughernia.web.access import done, patient_for, require_role
@@ -33,7 +35,7 @@ def new_invitation_code() -> str:
     return "-".join(chars[i : i + 4] for i in range(0, 16, 4))
 
 
-def with_latest(session: Session, rows: list[PatientRow]) -> list[dict[str, object]]:
+def with_latest(session: Session, rows: Sequence[PatientRow | Patient]) -> list[dict[str, object]]:
     """Each patient with their newest assessment, in two queries for any number of patients."""
     latest = assessments.latest_per_patient(session, [r.id for r in rows])
     acked = assessments.acknowledgements(session, [a.id for a in latest.values()])

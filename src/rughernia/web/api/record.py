@@ -12,7 +12,8 @@ from rughernia.contract import CaseInvalid, parse_case
 from rughernia.pathway import Case
 from rughernia.pathway.checks import Problem
 from rughernia.store import record
-from rughernia.store.tables import MEDICATION_FIELDS, PatientRow
+from rughernia.store.record import Patient
+from rughernia.store.tables import MEDICATION_FIELDS
 from rughernia.web import reassess
 from rughernia.web.access import done, patient_for
 from rughernia.web.api import views
@@ -42,7 +43,7 @@ _PLACEHOLDER_SYMPTOMS = {
 }
 
 
-def _base(session: Session, row: PatientRow, ctx: Ctx) -> dict[str, Any]:
+def _base(session: Session, row: Patient, ctx: Ctx) -> dict[str, Any]:
     """The stored record as case JSON, also when there is no intake yet."""
     return {
         "today": ctx.today.isoformat(),
@@ -109,13 +110,13 @@ def put_intake(
     base = {k: v for k, v in _base(session, row, ctx).items() if k not in INTAKE_FIELDS}
     case = _parse({**base, **intake})
     record.put_intake(session, row.id, intake, ctx.user.id if ctx.user else None)
-    stored = reassess.store(session, row, case, "intake")
+    stored = reassess.store(session, row.id, case, "intake")
     out = {"intake": intake, "assessment": views.stored_assessment(stored)}
     done(session, ctx, "intake.write", [row.id])
     return JSONResponse(out)
 
 
-def _medication_out(session: Session, row: PatientRow) -> dict[str, Any]:
+def _medication_out(session: Session, row: Patient) -> dict[str, Any]:
     history = [
         views.medication_change(c, record.medication_dict(c))
         for c in record.medication_history(session, row.id)
@@ -165,7 +166,7 @@ def put_medication(
     out = _medication_out(session, row)
     if has_intake:
         out["assessment"] = views.stored_assessment(
-            reassess.store(session, row, case, "medication")
+            reassess.store(session, row.id, case, "medication")
         )
     done(session, ctx, "medication.write", [row.id])
     return JSONResponse(out)

@@ -11,6 +11,7 @@ from fastapi.responses import JSONResponse
 from sqlalchemy.orm import Session
 
 from rughernia.store import accounts, record
+from rughernia.store.accounts import SignedIn
 from rughernia.store.tables import User
 from rughernia.web.api import views
 from rughernia.web.api.errors import SIGNED_IN, THROTTLED, VALIDATION
@@ -32,7 +33,7 @@ router = APIRouter(tags=["session"])
 ADDRESS_FACTOR = 4
 
 
-def user_json(session: Session, user: User) -> dict[str, object]:
+def user_json(session: Session, user: User | SignedIn) -> dict[str, object]:
     teams = accounts.team_names_of(session, [user.id]).get(user.id, [])
     patient = record.patient_of_user(session, user.id) if user.role == "patient" else None
     return views.user(user, teams, patient.id if patient else None)
@@ -106,8 +107,8 @@ def sign_in(
 
 @router.delete("/session", status_code=204, responses=SIGNED_IN, summary="Sign out")
 def sign_out(ctx: UserCtx, session: DB) -> Response:
-    assert ctx.session is not None
-    accounts.delete_session(session, ctx.session.token_hash)
+    assert ctx.user is not None
+    accounts.delete_session(session, ctx.user.token_hash)
     session.commit()
     response = Response(status_code=204)
     response.delete_cookie(SESSION_COOKIE)

@@ -5,6 +5,9 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
+from rughernia.store.accounts import SignedIn
+from rughernia.store.assessments import Stored
+from rughernia.store.record import Patient
 from rughernia.store.tables import (
     AlarmAck,
     AssessmentRow,
@@ -19,7 +22,7 @@ def iso(value: dt.datetime) -> str:
     return value.isoformat().replace("+00:00", "Z")
 
 
-def user(row: User, teams: list[str], patient_id: int | None) -> dict[str, Any]:
+def user(row: User | SignedIn, teams: list[str], patient_id: int | None) -> dict[str, Any]:
     return {
         "id": row.id,
         "username": row.username,
@@ -36,7 +39,7 @@ def acknowledgement(ack: AlarmAck | None) -> dict[str, Any] | None:
     return {"by": ack.user_name, "at": iso(ack.at), "note": ack.note}
 
 
-def stored_assessment(row: AssessmentRow, ack: AlarmAck | None = None) -> dict[str, Any]:
+def stored_assessment(row: AssessmentRow | Stored, ack: AlarmAck | None = None) -> dict[str, Any]:
     return {
         "id": row.id,
         "patient_id": row.patient_id,
@@ -60,7 +63,7 @@ def summary(row: AssessmentRow | None, acked: bool) -> dict[str, Any] | None:
     }
 
 
-def patient(row: PatientRow, latest: dict[str, Any] | None = None) -> dict[str, Any]:
+def patient(row: PatientRow | Patient, latest: dict[str, Any] | None = None) -> dict[str, Any]:
     return {
         "id": row.id,
         "display_name": row.display_name,
