@@ -6,7 +6,7 @@ and anything not committed is rolled back when the session closes.
 
 A request holds its pooled connection from its first query until the session
 closes, across several hops between the event loop and worker threads. So a
-request waits for a free connection here, on the event loop (``_db_slot``),
+request waits for a free connection here, on the event loop (in ``db``),
 never in a worker thread: threads blocked on an empty pool would take all of
 the thread pool, and the requests holding the connections could not take
 their next hop to finish and give them back (a deadlock until the pool's
@@ -73,27 +73,24 @@ def app_state(request: Request) -> AppState:
     return state
 
 
-async def _db_slot(request: Request) -> AsyncIterator[None]:
-    """Wait for a free connection on the event loop; held until the session is closed."""
-    async with app_state(request).gate():
-        yield
+async def db(request: Request) -> AsyncIterator[Session]:
+    """The request's session, once a connection is free (waited for on the event loop).
 
-
-async def db(request: Request, _slot: Annotated[None, Depends(_db_slot)]) -> AsyncIterator[Session]:
-    """The request's session. Async on purpose: making a session does no I/O, and every
-    hop to a worker thread is a wait for the busy event loop while the connection is held.
+    Async on purpose: making a session does no I/O, and every hop to a worker
+    thread is a wait for the busy event loop while the connection is held.
     """
     state = app_state(request)
     # A read changes only the audit trail; see store.engine.relax_durability for the risk.
     factory = state.read_sessions if request.method in SAFE_METHODS else state.sessions
-    session = factory()
-    try:
-        yield session
-    finally:
-        if session.in_transaction():  # not committed: the rollback talks to the database
-            await run_in_threadpool(session.close)
-        else:
-            session.close()
+    async with state.gate():
+        session = factory()
+        try:
+            yield session
+        finally:
+            if session.in_transaction():  # not committed: the rollback talks to the database
+                await run_in_threadpool(session.close)
+            else:
+                session.close()
 
 
 DB = Annotated[Session, Depends(db)]

@@ -39,7 +39,7 @@ def assess_now(
     session: DB,
     language: Annotated[Literal["nl", "en"] | None, Query()] = None,
 ) -> JSONResponse:
-    row = patient_for(session, ctx, patient_id, "assessment.read", lock=True)
+    row = patient_for(session, ctx, patient_id, "assessment.read")
     found = reassess.assess_and_store(session, row.id, ctx.today, language or row.language, "read")
     if found is None:
         done(session, ctx, "assessment.read", [row.id])
