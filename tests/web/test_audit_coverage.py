@@ -246,6 +246,35 @@ def test_route_writes_audit_records(route: Route, world: World, app: Any, clock:
         assert _at_is_now(w, start, end, clock), (w.at, start, end)
 
 
+RECORD_ROUTES = [r for r in PATIENT_DATA_ROUTES if "{patient_id}" in r[1]]
+
+
+@pytest.mark.parametrize("route", RECORD_ROUTES, ids=map(route_id, RECORD_ROUTES))
+def test_attempts_without_a_valid_session_are_audited(
+    route: Route, world: World, app: Any, clock: Clock
+) -> None:
+    """Nobody signed in (no token, or an unknown one) still leaves a record of the attempt."""
+    method, path = route
+    scene = _scene(world, app, clock)
+    spec = AUDITED[route]
+    body = spec.body(clock) if spec.body else None
+    action = f"{method} {path.removeprefix(P) or '/'}"
+    for headers in ({}, {"Authorization": "Bearer not-a-token"}):
+        last = _last_id(app)
+        url = scene.url(path, "A")
+        r = world.client.request(method, url, json=body, headers=headers)
+        assert r.status_code == 401, r.text
+        rows = _rows_after(app, last)
+        got = [(w.user_id, w.username, w.role, w.patient_id, w.action, w.outcome) for w in rows]
+        assert got == [(None, None, None, scene.pids["A"], action, "unauthenticated")], headers
+        assert rows[0].client_address == CLIENT_ADDRESS
+    # An id no patient can have is refused before anything is written.
+    last = _last_id(app)
+    r = world.client.request(method, scene.url(path, None), json=body)  # patient id 0
+    assert r.status_code in (401, 422), r.text
+    assert _rows_after(app, last) == []
+
+
 def _invitation(scene: Scene) -> dict[str, Any]:
     r = scene.world.client.post(
         "/api/v1/patients", json={"display_name": "Invitee"}, headers=scene.world.h("doc_a")

@@ -32,6 +32,8 @@ from sqlalchemy.engine import Dialect
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
 ROLES = ("patient", "clinician", "admin")
+# Ids fit a 32-bit integer column; larger numbers are refused before the database sees them.
+MAX_ID = 2**31 - 1
 
 
 class UTCDateTime(TypeDecorator[dt.datetime]):

@@ -30,9 +30,10 @@ from sqlalchemy.orm import Session, sessionmaker
 from starlette.concurrency import run_in_threadpool
 
 from rughernia.settings import Settings
-from rughernia.store import accounts
+from rughernia.store import accounts, audit
 from rughernia.store.accounts import SignedIn
 from rughernia.store.audit import Actor
+from rughernia.store.tables import MAX_ID
 from rughernia.web.passwords import Passwords
 from rughernia.web.problems import ApiError
 
@@ -86,6 +87,10 @@ async def db(request: Request) -> AsyncIterator[Session]:
         session = factory()
         try:
             yield session
+        except ApiError as exc:
+            if exc.status == 401:
+                await run_in_threadpool(_audit_unauthenticated, session, request)
+            raise
         finally:
             if session.in_transaction():  # not committed: the rollback talks to the database
                 await run_in_threadpool(session.close)
@@ -94,6 +99,24 @@ async def db(request: Request) -> AsyncIterator[Session]:
 
 
 DB = Annotated[Session, Depends(db)]
+
+
+def _audit_unauthenticated(session: Session, request: Request) -> None:
+    """An attempt without a valid session on a patient's record is audited too.
+
+    Nobody is signed in, so the action names the route itself, e.g.
+    ``GET /diary/{date}`` for ``GET /api/v1/patients/7/diary/2026-03-01``.
+    """
+    raw = str(request.path_params.get("patient_id", ""))
+    if not raw.isdigit() or not 1 <= int(raw) <= MAX_ID:
+        return  # not a route on a record, or an id that can name no patient
+    route = request.scope.get("route")
+    template = str(getattr(route, "path_format", None) or "{patient_id}")
+    action = f"{request.method} {template.partition('{patient_id}')[2] or '/'}"[:40]
+    client = request.client.host if request.client else None
+    session.rollback()
+    audit.write(session, Actor(None, None, None, client), action, "unauthenticated", [int(raw)])
+    session.commit()
 
 
 @dataclass(slots=True)

@@ -8,11 +8,12 @@ from fastapi import APIRouter, Query
 from fastapi.responses import JSONResponse
 
 from rughernia.store import assessments, audit
+from rughernia.store.tables import MAX_ID
 from rughernia.web import idempotency, reassess
 from rughernia.web.access import done, patient_for
 from rughernia.web.api import views
 from rughernia.web.api.errors import CONFLICT, PATIENT
-from rughernia.web.api.params import MAX_ID, AssessmentId, IdempotencyKey, PatientId
+from rughernia.web.api.params import AssessmentId, IdempotencyKey, PatientId
 from rughernia.web.api.schemas import AckBody, AssessmentHistory, StoredAssessment
 from rughernia.web.context import DB, UserCtx
 from rughernia.web.problems import ApiError

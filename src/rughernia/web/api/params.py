@@ -6,8 +6,8 @@ from typing import Annotated
 
 from fastapi import Header, Path
 
-# Ids fit a 32-bit integer column; larger numbers are refused before the database sees them.
-MAX_ID = 2**31 - 1
+from rughernia.store.tables import MAX_ID
+
 PatientId = Annotated[int, Path(ge=1, le=MAX_ID, description="the patient's id")]
 AssessmentId = Annotated[int, Path(ge=1, le=MAX_ID)]
 IdempotencyKey = Annotated[
