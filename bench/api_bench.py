@@ -3,16 +3,20 @@
 For each database (SQLite in a temporary file; PostgreSQL in a fresh schema of
 the test server, dropped afterwards) this starts ``rughernia serve`` on
 127.0.0.1, sets up a clinician and 32 patients with an intake and two weeks of
-diary through the CLI and the API, and drives four endpoints with ``wrk``
+diary through the CLI and the API, and drives six endpoints with ``wrk``
 (32 connections, 20 s each, after a short warm-up):
 
-- ``bare``: ``GET /api/v1/health``, a constant JSON without database access;
+- ``bare``: ``GET /api/v1/health``, a constant JSON without database access
+  (an async route: no worker thread, the framework's floor);
 - ``assess``: ``POST /api/v1/assess`` with a case of 28 diary days (stateless);
 - ``diary PUT``: ``PUT /api/v1/patients/{id}/diary/{date}`` with a bearer token,
   rotating over the 32 patients and the last 14 days (durable: SQLite
   synchronous=FULL, PostgreSQL's default commit; re-assesses and audits);
 - ``assessment GET``: ``GET /api/v1/patients/{id}/assessment`` with a bearer
-  token (assesses the stored record, stores the result, audits).
+  token (assesses the stored record, stores the result if it changed, audits);
+- two references without a target: ``who am I`` (``GET /api/v1/session``: the
+  bearer token looked up, no patient data, nothing written) and ``intake GET``
+  (the smallest audited read: token, access check, one row, audit record, commit).
 
 Needs ``wrk`` (Debian: ``apt-get install wrk``). Results go to
 ``bench/out/api.json`` and, as a Markdown table, to standard output.
@@ -89,9 +93,12 @@ function request()
   elseif kind == "assess" then
     return wrk.format("POST", "/api/v1/assess", headers, body)
   end
+  if kind == "session" then
+    return wrk.format("GET", "/api/v1/session", headers)
+  end
   local id = ids[counter % #ids + 1]
-  if kind == "assessment" then
-    return wrk.format("GET", "/api/v1/patients/" .. id .. "/assessment", headers)
+  if kind == "assessment" or kind == "intake" then
+    return wrk.format("GET", "/api/v1/patients/" .. id .. "/" .. kind, headers)
   end
   local date = dates[math.floor(counter / #ids) % #dates + 1]
   local entry = string.format('{"leg_pain": %d, "back_pain": 3, "pain_tolerable": true}',
@@ -115,7 +122,11 @@ ENDPOINTS = [
     ("assess", "assess"),
     ("diary PUT", "diary"),
     ("assessment GET", "assessment"),
+    # References without a target: what signing in and auditing cost by themselves.
+    ("who am I", "session"),
+    ("intake GET", "intake"),
 ]
+SIGNED_IN = ("diary", "assessment", "session", "intake")
 
 
 def free_port() -> int:
@@ -299,7 +310,7 @@ def run_on(name: str, workers: int, seconds: int) -> dict[str, Any] | None:
                 id_list, date_list = ",".join(map(str, ids)), ",".join(dates)
                 results: dict[str, Any] = {}
                 for label, kind in ENDPOINTS:
-                    args = [kind, token if kind in ("diary", "assessment") else "-"]
+                    args = [kind, token if kind in SIGNED_IN else "-"]
                     args += [id_list, date_list, body]
                     wrk(server.base, script, WARMUP_S, args)
                     results[label] = wrk(server.base, script, seconds, args)
