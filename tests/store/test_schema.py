@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import json
+from pathlib import Path
+
 from alembic.autogenerate import compare_metadata
 from alembic.runtime.migration import MigrationContext
 from sqlalchemy import Engine, text
@@ -52,3 +55,39 @@ def test_reads_may_relax_durability_writes_never(engine: Engine) -> None:
         assert read.execute(text("PRAGMA synchronous")).scalar() == 1
     with sessions() as strict:  # the shared connection is strict again
         assert strict.execute(text("PRAGMA synchronous")).scalar() == 2
+
+
+def test_migrating_keeps_what_is_stored(tmp_path: Path) -> None:
+    """0001 -> head on a database with a stored assessment: the row survives, unmatched."""
+    import datetime as dt
+
+    from rughernia.store import assessments
+    from rughernia.store.engine import make_engine, session_factory
+
+    engine = make_engine(f"sqlite:///{tmp_path / 'old.db'}")
+    upgrade(engine, "0001")
+    data = {"content_version": "1", "triage": "urgent", "phase": "acute"}
+    with engine.begin() as conn:
+        conn.execute(text("INSERT INTO teams (name, created_at) VALUES ('t', '2026-01-01')"))
+        conn.execute(
+            text(
+                "INSERT INTO patients (team_id, display_name, language, created_at) "
+                "VALUES (1, 'p', 'nl', '2026-01-01')"
+            )
+        )
+        conn.execute(
+            text(
+                "INSERT INTO assessments (patient_id, created_at, today, content_version, "
+                "triage, phase, cause, data) VALUES (1, '2026-03-01 10:00:00', '2026-03-01', "
+                "'1', 'urgent', 'acute', 'read', :data)"
+            ),
+            {"data": json.dumps(data)},
+        )
+    upgrade(engine)
+    assert current_revision(engine) == head_revision(engine)
+    with session_factory(engine)() as session:
+        rows = assessments.all_of(session, 1)
+        assert [(r.triage, r.data, r.digest) for r in rows] == [("urgent", data, None)]
+        # A row without a digest never stands in for a new assessment: a new one is stored.
+        assert assessments.latest_matching(session, 1, dt.date(2026, 3, 1), data) is None
+    engine.dispose()
