@@ -2,7 +2,7 @@
 
 SQLite is tuned for durability and many threads: WAL, synchronous=FULL (an
 acknowledged commit survives a crash; reads may relax it for their audit row,
-see ``relax_durability``), foreign keys on, a busy timeout, and
+see ``relaxed``), foreign keys on, a busy timeout, and
 every transaction opened with BEGIN IMMEDIATE. Our transactions nearly all
 write (even reads write an audit record), and a deferred transaction that
 upgrades from read to write fails at once with "database is locked" instead
@@ -104,21 +104,15 @@ def _begin_immediate(raw: sqlite3.Connection) -> None:
 
 
 def relaxed(engine: Engine) -> Engine:
-    """The same engine (and pool) whose transactions commit as ``relax_durability`` says."""
-    return engine.execution_options(**{RELAXED_OPTION: True})
-
-
-def relax_durability(session: Session) -> None:
-    """Commit this session's transaction without waiting for the disk (SQLite only).
+    """The same engine (and pool), whose transactions commit without waiting for the disk.
 
     For requests that change nothing but the audit trail of a read (and a
-    re-computable assessment). In WAL mode with synchronous=NORMAL a commit
-    survives a crash of the process; only a power loss or OS crash may lose
-    the newest such rows. Writes of health data keep synchronous=FULL. Call
-    before the session's first statement; PostgreSQL ignores it.
+    re-computable assessment). On SQLite in WAL mode with synchronous=NORMAL a
+    commit survives a crash of the process; only a power loss or OS crash may
+    lose the newest such rows. Writes of health data keep synchronous=FULL.
+    PostgreSQL ignores it.
     """
-    if session.get_bind().dialect.name == "sqlite":
-        session.connection(execution_options={RELAXED_OPTION: True})
+    return engine.execution_options(**{RELAXED_OPTION: True})
 
 
 def session_factory(engine: Engine) -> sessionmaker[Session]:

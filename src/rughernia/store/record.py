@@ -278,14 +278,8 @@ def case_data(
         "language": language,
         **found.data,
         "diary": [
-            _entry(row) for row in connection.execute(_DIARY_ROWS, {"patient_id": patient_id})
+            entry_dict(row[0], dict(zip(DIARY_FIELDS, row[1:], strict=True)))
+            for row in connection.execute(_DIARY_ROWS, {"patient_id": patient_id})
         ],
         "medication": medication_dict(None if found.step is None else found),
     }
-
-
-def _entry(row: Row[Any]) -> dict[str, Any]:
-    values: tuple[Any, ...] = tuple(row)
-    entry: dict[str, Any] = {"date": values[0].isoformat()}
-    entry.update((k, v) for k, v in zip(DIARY_FIELDS, values[1:], strict=True) if v is not None)
-    return entry

@@ -51,7 +51,7 @@ class AppState:
 
     settings: Settings
     sessions: sessionmaker[Session]
-    read_sessions: sessionmaker[Session]  # for GET/HEAD: see store.engine.relax_durability
+    read_sessions: sessionmaker[Session]  # for GET/HEAD: see store.engine.relaxed
     clock: Clock
     passwords: Passwords
     # How many requests may use the database at once: the pool's connections.
@@ -81,7 +81,7 @@ async def db(request: Request) -> AsyncIterator[Session]:
     thread is a wait for the busy event loop while the connection is held.
     """
     state = app_state(request)
-    # A read changes only the audit trail; see store.engine.relax_durability for the risk.
+    # A read changes only the audit trail; see store.engine.relaxed for the risk.
     factory = state.read_sessions if request.method in SAFE_METHODS else state.sessions
     async with state.gate():
         session = factory()
