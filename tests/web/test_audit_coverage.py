@@ -275,6 +275,17 @@ def test_attempts_without_a_valid_session_are_audited(
     assert _rows_after(app, last) == []
 
 
+@pytest.mark.parametrize("raw_id", ["%C2%B2", "%D9%A3", "1%C2%B2", "-1", "1e3"])
+def test_an_anonymous_id_that_is_no_number_is_refused_without_an_error(
+    raw_id: str, world: World, app: Any
+) -> None:
+    """'²' and Arabic-Indic digits pass str.isdigit() but are no id: 401, never a 500."""
+    last = _last_id(app)
+    r = world.client.get(f"/api/v1/patients/{raw_id}/diary")
+    assert r.status_code == 401, r.text
+    assert _rows_after(app, last) == []
+
+
 def _invitation(scene: Scene) -> dict[str, Any]:
     r = scene.world.client.post(
         "/api/v1/patients", json={"display_name": "Invitee"}, headers=scene.world.h("doc_a")

@@ -108,7 +108,7 @@ def _audit_unauthenticated(session: Session, request: Request) -> None:
     ``GET /diary/{date}`` for ``GET /api/v1/patients/7/diary/2026-03-01``.
     """
     raw = str(request.path_params.get("patient_id", ""))
-    if not raw.isdigit() or not 1 <= int(raw) <= MAX_ID:
+    if not (raw.isascii() and raw.isdigit()) or not 1 <= int(raw) <= MAX_ID:
         return  # not a route on a record, or an id that can name no patient
     route = request.scope.get("route")
     template = str(getattr(route, "path_format", None) or "{patient_id}")
