@@ -299,3 +299,18 @@ def test_english_texts() -> None:
     result = run(base_case(language="en"))
     assert result["language"] == "en"
     assert result["triage_text"] == "Carry on with your plan."
+
+
+
+@pytest.mark.parametrize(
+    ("today", "yesterday"),
+    [("0001-01-01", None), ("0001-01-02", "0001-01-01"), ("9999-12-31", "9999-12-30")],
+)
+def test_windows_at_the_ends_of_the_calendar(today: str, yesterday: str | None) -> None:
+    # The 7-day windows reach past 0001-01-01 or 9999-12-31 here: found by schemathesis
+    # as an OverflowError (a 500) for a case that is valid by the contract.
+    case = base_case(today=today, onset=None)
+    case["diary"] = [{"date": yesterday or today, "leg_pain": 6, "paracetamol_mg": 3500}]
+    if yesterday:
+        case["diary"].append({"date": today, "leg_pain": 5})
+    assert "PARACETAMOL_ABOVE_ADVISED" in codes(run(case))

@@ -19,7 +19,15 @@ from rughernia.pathway.model import (
     Trend,
 )
 
-ONE_DAY = dt.timedelta(days=1)
+def shifted(day: dt.date, days: int) -> dt.date:
+    """``day`` moved by ``days``, held within the calendar: a window that would start
+    before 0001-01-01 or end after 9999-12-31 holds no diary dates beyond it anyway
+    (plain date arithmetic raised OverflowError there: a 500 for a valid case).
+    """
+    try:
+        return day + dt.timedelta(days=days)
+    except OverflowError:
+        return dt.date.min if days < 0 else dt.date.max
 
 
 @dataclass(frozen=True, slots=True)
@@ -60,8 +68,8 @@ def trend(case: Case, t: Thresholds) -> Trend | None:
     if not case.diary:
         return None
     first = min(entry.date for entry in case.diary)
-    baseline_end = first + dt.timedelta(days=t.window_days - 1)
-    current_start = case.today - dt.timedelta(days=t.window_days - 1)
+    baseline_end = shifted(first, t.window_days - 1)
+    current_start = shifted(case.today, -(t.window_days - 1))
     baseline_pain = [e.leg_pain for e in case.diary if first <= e.date <= baseline_end]
     current_pain = [e.leg_pain for e in case.diary if current_start <= e.date <= case.today]
     baseline = mean(baseline_pain)
@@ -100,15 +108,17 @@ def phase(
 
 
 def latest_entry(case: Case) -> DiaryEntry | None:
-    recent = [e for e in case.diary if case.today - ONE_DAY <= e.date <= case.today]
+    yesterday = shifted(case.today, -1)
+    recent = [e for e in case.diary if yesterday <= e.date <= case.today]
     return max(recent, key=lambda e: e.date) if recent else None
 
 
 def paracetamol_recent_max(case: Case) -> int | None:
+    yesterday = shifted(case.today, -1)
     amounts = [
         e.paracetamol_mg
         for e in case.diary
-        if e.paracetamol_mg is not None and case.today - ONE_DAY <= e.date <= case.today
+        if e.paracetamol_mg is not None and yesterday <= e.date <= case.today
     ]
     return max(amounts) if amounts else None
 
