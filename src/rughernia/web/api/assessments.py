@@ -17,6 +17,7 @@ from rughernia.web.api.params import AssessmentId, IdempotencyKey, PatientId
 from rughernia.web.api.schemas import AckBody, AssessmentHistory, StoredAssessment
 from rughernia.web.context import DB, UserCtx
 from rughernia.web.problems import ApiError
+from rughernia.web.quick import quick
 
 router = APIRouter(tags=["assessments"])
 
@@ -34,6 +35,7 @@ ALARM_TRIAGE = frozenset({"emergency", "urgent"})
         "the same day; then that one is returned (same id, with its acknowledgement)."
     ),
 )
+@quick
 def assess_now(
     patient_id: PatientId,
     ctx: UserCtx,
@@ -56,6 +58,7 @@ def assess_now(
     responses=PATIENT,
     summary="Stored assessments, newest first",
 )
+@quick
 def history(
     patient_id: PatientId,
     ctx: UserCtx,
@@ -80,6 +83,7 @@ def history(
     responses=PATIENT,
     summary="One stored assessment",
 )
+@quick
 def one(
     patient_id: PatientId, assessment_id: AssessmentId, ctx: UserCtx, session: DB
 ) -> JSONResponse:
@@ -99,6 +103,7 @@ def one(
     responses={**PATIENT, **CONFLICT},
     summary="Acknowledge an alarm (clinicians); acknowledging twice keeps the first",
 )
+@quick
 def acknowledge(
     patient_id: PatientId,
     assessment_id: AssessmentId,
