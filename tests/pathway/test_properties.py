@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import copy
+import datetime as dt
 import random
 from typing import Any
 
@@ -102,3 +103,42 @@ def test_triage_is_the_most_urgent_finding(case: dict[str, Any]) -> None:
         result.triage == Triage.NOT_APPLICABLE and top <= Triage.SELF_CARE
     )
     assert list(result.findings) == sorted(result.findings, key=lambda f: -f.triage)
+
+
+def moved(case: dict[str, Any], days: int) -> dict[str, Any]:
+    """The same case with every date moved by ``days``."""
+
+    def shift(value: str) -> str:
+        return (dt.date.fromisoformat(value) + dt.timedelta(days=days)).isoformat()
+
+    out = copy.deepcopy(case)
+    out["today"] = shift(out["today"])
+    if out["onset"] is not None:
+        out["onset"] = shift(out["onset"])
+    for entry in out["diary"]:
+        entry["date"] = shift(entry["date"])
+    for name in ("paracetamol_since", "nsaid_since", "opioid_since"):
+        if name in out["medication"]:
+            out["medication"][name] = shift(out["medication"][name])
+    return out
+
+
+@MANY
+@given(cases(), st.sampled_from(["first day", "last day"]))
+def test_only_relative_dates_count_up_to_the_ends_of_the_calendar(
+    case: dict[str, Any], edge: str
+) -> None:
+    # Moved so its earliest date is 0001-01-01, or its today 9999-12-31: the windows of
+    # the rules reach past the calendar there (an OverflowError was found this way).
+    dates = [dt.date.fromisoformat(case["today"])]
+    dates += [dt.date.fromisoformat(e["date"]) for e in case["diary"]]
+    if case["onset"] is not None:
+        dates.append(dt.date.fromisoformat(case["onset"]))
+    dates += [dt.date.fromisoformat(v) for k, v in case["medication"].items() if k != "step"]
+    if edge == "first day":
+        days = (dt.date.min - min(dates)).days
+    else:
+        days = (dt.date.max - dates[0]).days
+    before = assess(parse_case(case), CONTENT)
+    after = assess(parse_case(moved(case, days)), CONTENT)
+    assert after.to_dict() == before.to_dict()
