@@ -135,10 +135,8 @@ def test_only_relative_dates_count_up_to_the_ends_of_the_calendar(
     if case["onset"] is not None:
         dates.append(dt.date.fromisoformat(case["onset"]))
     dates += [dt.date.fromisoformat(v) for k, v in case["medication"].items() if k != "step"]
-    if edge == "first day":
-        days = (dt.date.min - min(dates)).days
-    else:
-        days = (dt.date.max - dates[0]).days
+    target = dt.date.min if edge == "first day" else dt.date.max
+    days = (target - (min(dates) if edge == "first day" else dates[0])).days
     before = assess(parse_case(case), CONTENT)
     after = assess(parse_case(moved(case, days)), CONTENT)
     assert after.to_dict() == before.to_dict()

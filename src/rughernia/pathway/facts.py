@@ -19,6 +19,7 @@ from rughernia.pathway.model import (
     Trend,
 )
 
+
 def shifted(day: dt.date, days: int) -> dt.date:
     """``day`` moved by ``days``, held within the calendar: a window that would start
     before 0001-01-01 or end after 9999-12-31 holds no diary dates beyond it anyway
