@@ -301,7 +301,6 @@ def test_english_texts() -> None:
     assert result["triage_text"] == "Carry on with your plan."
 
 
-
 @pytest.mark.parametrize(
     ("today", "yesterday"),
     [("0001-01-01", None), ("0001-01-02", "0001-01-01"), ("9999-12-31", "9999-12-30")],
