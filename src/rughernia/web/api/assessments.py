@@ -17,7 +17,6 @@ from rughernia.web.api.params import AssessmentId, IdempotencyKey, PatientId
 from rughernia.web.api.schemas import AckBody, AssessmentHistory, StoredAssessment
 from rughernia.web.context import DB, UserCtx
 from rughernia.web.problems import ApiError
-from rughernia.web.quick import quick
 
 router = APIRouter(tags=["assessments"])
 
@@ -35,7 +34,6 @@ ALARM_TRIAGE = frozenset({"emergency", "urgent"})
         "the same day; then that one is returned (same id, with its acknowledgement)."
     ),
 )
-@quick
 def assess_now(
     patient_id: PatientId,
     ctx: UserCtx,
@@ -58,7 +56,6 @@ def assess_now(
     responses=PATIENT,
     summary="Stored assessments, newest first",
 )
-@quick
 def history(
     patient_id: PatientId,
     ctx: UserCtx,
@@ -83,7 +80,6 @@ def history(
     responses=PATIENT,
     summary="One stored assessment",
 )
-@quick
 def one(
     patient_id: PatientId, assessment_id: AssessmentId, ctx: UserCtx, session: DB
 ) -> JSONResponse:
@@ -103,7 +99,6 @@ def one(
     responses={**PATIENT, **CONFLICT},
     summary="Acknowledge an alarm (clinicians); acknowledging twice keeps the first",
 )
-@quick
 def acknowledge(
     patient_id: PatientId,
     assessment_id: AssessmentId,

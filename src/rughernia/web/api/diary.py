@@ -21,7 +21,6 @@ from rughernia.web.api.params import PatientId
 from rughernia.web.api.schemas import DiaryEntryBody, DiaryList, DiaryPut
 from rughernia.web.context import DB, UserCtx
 from rughernia.web.problems import ApiError, invalid
-from rughernia.web.quick import quick
 
 router = APIRouter(tags=["diary"])
 
@@ -34,7 +33,6 @@ DatePath = Annotated[str, Path(description="YYYY-MM-DD", **DATE_SCHEMA)]
     responses=PATIENT,
     summary="Diary entries in a date range (inclusive), oldest first",
 )
-@quick
 def list_entries(
     patient_id: PatientId,
     ctx: UserCtx,
@@ -56,7 +54,6 @@ def list_entries(
     responses=PATIENT,
     summary="The diary entry of one date",
 )
-@quick
 def get_entry(patient_id: PatientId, date: DatePath, ctx: UserCtx, session: DB) -> JSONResponse:
     day = parse_date(date, "path.date")
     row = patient_for(session, ctx, patient_id, "diary.read")
@@ -74,7 +71,6 @@ def get_entry(patient_id: PatientId, date: DatePath, ctx: UserCtx, session: DB) 
     openapi_extra=documented(DiaryEntryBody),
     summary="Write the entry of one date (idempotent) and re-assess",
 )
-@quick
 def put_entry(
     patient_id: PatientId,
     date: DatePath,

@@ -23,7 +23,6 @@ from rughernia.web.api.params import IdempotencyKey, PatientId
 from rughernia.web.api.schemas import NewPatient, PatientCreated, PatientOut
 from rughernia.web.context import DB, UserCtx
 from rughernia.web.problems import invalid
-from rughernia.web.quick import quick
 
 router = APIRouter(tags=["patients"])
 
@@ -54,7 +53,6 @@ def with_latest(session: Session, rows: Sequence[PatientRow | Patient]) -> list[
     responses=SIGNED_IN,
     summary="Patients: a clinician's teams' patients, or a patient's own record",
 )
-@quick
 def list_patients(ctx: UserCtx, session: DB) -> JSONResponse:
     require_role(session, ctx, "patients.list", "clinician", "patient")
     assert ctx.user is not None
@@ -121,7 +119,6 @@ def create_patient(
     responses=PATIENT,
     summary="One patient, with the newest assessment",
 )
-@quick
 def get_patient(patient_id: PatientId, ctx: UserCtx, session: DB) -> JSONResponse:
     row = patient_for(session, ctx, patient_id, "patient.read")
     out = with_latest(session, [row])[0]

@@ -12,7 +12,6 @@ from rughernia.web.api.errors import PATIENT
 from rughernia.web.api.params import PatientId
 from rughernia.web.api.schemas import AccessLog, Export
 from rughernia.web.context import DB, UserCtx
-from rughernia.web.quick import quick
 
 router = APIRouter(tags=["privacy"])
 
@@ -50,7 +49,6 @@ def export(patient_id: PatientId, ctx: UserCtx, session: DB) -> JSONResponse:
     responses=PATIENT,
     summary="Who read or changed this record, newest first",
 )
-@quick
 def access_log(patient_id: PatientId, ctx: UserCtx, session: DB) -> JSONResponse:
     row = patient_for(session, ctx, patient_id, "access_log.read")
     entries = [views.access_entry(a) for a in audit.for_patient(session, row.id)]

@@ -23,7 +23,6 @@ from rughernia.web.api.params import PatientId
 from rughernia.web.api.schemas import IntakeBody, IntakeOut, MedicationBody, MedicationOut
 from rughernia.web.context import DB, Ctx, UserCtx
 from rughernia.web.problems import ApiError, invalid
-from rughernia.web.quick import quick
 
 router = APIRouter(tags=["record"])
 
@@ -83,7 +82,6 @@ def _parse(candidate: dict[str, Any], *, body: str | None = None) -> Case:
     responses=PATIENT,
     summary="The intake answers",
 )
-@quick
 def get_intake(patient_id: PatientId, ctx: UserCtx, session: DB) -> JSONResponse:
     row = patient_for(session, ctx, patient_id, "intake.read")
     stored = record.intake(session, row.id)
@@ -100,7 +98,6 @@ def get_intake(patient_id: PatientId, ctx: UserCtx, session: DB) -> JSONResponse
     openapi_extra=documented(IntakeBody),
     summary="Write the intake answers and re-assess",
 )
-@quick
 def put_intake(
     patient_id: PatientId, data: Annotated[Any, Depends(json_body)], ctx: UserCtx, session: DB
 ) -> JSONResponse:
@@ -134,7 +131,6 @@ def _medication_out(session: Session, row: Patient) -> dict[str, Any]:
     responses=PATIENT,
     summary="The medication and its history (who, when, why)",
 )
-@quick
 def get_medication(patient_id: PatientId, ctx: UserCtx, session: DB) -> JSONResponse:
     row = patient_for(session, ctx, patient_id, "medication.read")
     out = _medication_out(session, row)
@@ -149,7 +145,6 @@ def get_medication(patient_id: PatientId, ctx: UserCtx, session: DB) -> JSONResp
     openapi_extra=documented(MedicationBody),
     summary="Change the medication step (clinicians; the reason is kept)",
 )
-@quick
 def put_medication(
     patient_id: PatientId, data: Annotated[Any, Depends(json_body)], ctx: UserCtx, session: DB
 ) -> JSONResponse:

@@ -26,7 +26,6 @@ from rughernia.web.context import (
     token_hash,
 )
 from rughernia.web.problems import ApiError
-from rughernia.web.quick import quick
 
 router = APIRouter(tags=["session"])
 
@@ -107,7 +106,6 @@ def sign_in(
 
 
 @router.delete("/session", status_code=204, responses=SIGNED_IN, summary="Sign out")
-@quick
 def sign_out(ctx: UserCtx, session: DB) -> Response:
     assert ctx.user is not None
     accounts.delete_session(session, ctx.user.token_hash)
@@ -119,7 +117,6 @@ def sign_out(ctx: UserCtx, session: DB) -> Response:
 
 
 @router.get("/session", response_model=UserOut, responses=SIGNED_IN, summary="Who am I")
-@quick
 def whoami(ctx: UserCtx, session: DB) -> JSONResponse:
     assert ctx.user is not None
     out = user_json(session, ctx.user)
