@@ -11,8 +11,7 @@ from fastapi import FastAPI
 from rughernia import __version__
 from rughernia.settings import Settings
 from rughernia.store.engine import make_engine, relaxed, session_factory
-from rughernia.web import docs, problems
-from rughernia.web.api import router
+from rughernia.web import api, docs, problems
 from rughernia.web.context import AppState, Clock
 from rughernia.web.headers import SecurityHeaders
 from rughernia.web.passwords import Passwords
@@ -60,7 +59,7 @@ def create_app(settings: Settings, *, clock: Clock = _utcnow) -> FastAPI:
     )
     app.state.engine = engine
     problems.install(app)
-    app.include_router(router())
+    api.install(app)
     docs.install(app)
     app.add_middleware(SecurityHeaders)
     return app

@@ -2,9 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Annotated
-
-from fastapi import APIRouter, Depends
+from fastapi import APIRouter, Request
 from fastapi.responses import JSONResponse
 from starlette.concurrency import run_in_threadpool
 
@@ -29,8 +27,9 @@ INLINE_BYTES = 64 * 1024
     openapi_extra=documented(CaseModel, "A case (contract/case.schema.json)"),
     summary="Assess a case (stateless, no account)",
 )
-async def assess_case(raw: Annotated[bytes, Depends(raw_json_body)]) -> JSONResponse:
+async def assess_case(request: Request) -> JSONResponse:
     """The pathway's assessment of the case; nothing is stored."""
+    raw = await raw_json_body(request)
     if len(raw) <= INLINE_BYTES:
         return _assessed(raw)
     return await run_in_threadpool(_assessed, raw)
