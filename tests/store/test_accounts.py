@@ -80,3 +80,30 @@ def test_failures_outside_the_window_start_over(session: Session) -> None:
     )
     session.commit()
     assert accounts.locked_until(session, "k", T0 + dt.timedelta(minutes=21)) is None
+
+
+def test_forgiving_a_failure_lifts_only_a_lock_that_it_caused(session: Session) -> None:
+    window = dt.timedelta(minutes=15)
+    for _ in range(3):
+        accounts.record_failure(session, "k", T0, max_failures=3, window=window)
+    assert accounts.locked_until(session, "k", T0) is not None
+    accounts.forgive_failure(session, "k", max_failures=3)  # the third was not a failure
+    session.commit()
+    assert accounts.locked_until(session, "k", T0) is None
+    for _ in range(2):
+        accounts.record_failure(session, "k", T0, max_failures=3, window=window)
+    accounts.forgive_failure(session, "k", max_failures=3)  # three failures remain
+    session.commit()
+    assert accounts.locked_until(session, "k", T0) is not None
+    accounts.forgive_failure(session, "nobody", max_failures=3)  # nothing counted: no-op
+    assert accounts.locked_until(session, "nobody", T0) is None
+
+
+def test_holding_a_key_makes_its_row_and_reports_its_lock(session: Session) -> None:
+    assert accounts.hold_key(session, "new", T0) is None
+    session.commit()
+    window = dt.timedelta(minutes=15)
+    accounts.record_failure(session, "new", T0, max_failures=1, window=window)
+    session.commit()
+    assert accounts.hold_key(session, "new", T0) == T0 + window
+    assert accounts.hold_key(session, "new", T0 + window) is None

@@ -176,6 +176,18 @@ def locked_until(session: Session, key: str, at: dt.datetime) -> dt.datetime | N
     return row.locked_until
 
 
+def hold_key(session: Session, key: str, at: dt.datetime) -> dt.datetime | None:
+    """Lock ``key``'s count of failures until the transaction ends, and say until when
+    sign-in is locked for it, if it is. The row is made if new, so that the first
+    attempts sent in parallel queue here too (PostgreSQL cannot lock a missing row)."""
+    new_row = {"key": key, "failures": 0, "window_start": at, "locked_until": None}
+    upsert(session, LoginFailure.__table__, new_row, keys=["key"], update=["key"])  # type: ignore[arg-type]
+    row = session.get(LoginFailure, key, with_for_update=True, populate_existing=True)
+    if row is None or row.locked_until is None or row.locked_until <= at:
+        return None
+    return row.locked_until
+
+
 def record_failure(
     session: Session, key: str, at: dt.datetime, *, max_failures: int, window: dt.timedelta
 ) -> None:
@@ -199,6 +211,19 @@ def record_failure(
     if row.failures >= max_failures:
         # A failure while locked extends the lock: guessing on does not pay.
         row.locked_until = at + window
+    session.flush()
+
+
+def forgive_failure(session: Session, key: str, *, max_failures: int) -> None:
+    """Take back one counted failure (a sign-in is counted before its password is checked,
+    so that attempts sent in parallel cannot outrun the lock). A lock that only this
+    count caused is lifted; one that other failures caused stays."""
+    row = session.get(LoginFailure, key, with_for_update=True)
+    if row is None or row.failures <= 0:
+        return
+    row.failures -= 1
+    if row.failures < max_failures:
+        row.locked_until = None
     session.flush()
 
 

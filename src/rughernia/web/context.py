@@ -22,7 +22,7 @@ import hmac
 import weakref
 from collections.abc import AsyncIterator, Callable
 from dataclasses import dataclass, field
-from typing import Annotated
+from typing import Annotated, Concatenate, ParamSpec, TypeVar
 from zoneinfo import ZoneInfo
 
 from fastapi import Depends, Request
@@ -43,6 +43,8 @@ CSRF_HEADER = "X-CSRF-Token"
 SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
 
 Clock = Callable[[], dt.datetime]
+P = ParamSpec("P")
+T = TypeVar("T")
 
 
 @dataclass(frozen=True, slots=True)
@@ -92,13 +94,36 @@ async def db(request: Request) -> AsyncIterator[Session]:
                 await run_in_threadpool(_audit_unauthenticated, session, request)
             raise
         finally:
-            if session.in_transaction():  # not committed: the rollback talks to the database
-                await run_in_threadpool(session.close)
-            else:
-                session.close()
+            await _close(session)
 
 
 DB = Annotated[Session, Depends(db)]
+
+
+async def in_session(
+    request: Request, work: Callable[Concatenate[Session, P], T], *args: P.args, **kw: P.kwargs
+) -> T:
+    """``work(session, ...)`` in a worker thread, in a session of its own, once a
+    connection is free; the connection is given back as soon as it returns.
+
+    For routes with slow work that needs no database (sign-in's password check):
+    they call this before and after that work instead of holding a connection (on
+    SQLite: the write lock) all along, as the ``db`` dependency would.
+    """
+    state = app_state(request)
+    async with state.gate():
+        session = state.sessions()
+        try:
+            return await run_in_threadpool(work, session, *args, **kw)
+        finally:
+            await _close(session)
+
+
+async def _close(session: Session) -> None:
+    if session.in_transaction():  # not committed: the rollback talks to the database
+        await run_in_threadpool(session.close)
+    else:
+        session.close()
 
 
 def _audit_unauthenticated(session: Session, request: Request) -> None:
