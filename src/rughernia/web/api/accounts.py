@@ -141,7 +141,8 @@ def add_team(body: NewTeam, ctx: UserCtx, session: DB) -> JSONResponse:
     responses={
         **VALIDATION,
         **CONFLICT,
-        # No sign-in is needed, but a bearer token that is sent must be valid.
+        # No sign-in is needed and a token sent along is not used; a malformed
+        # Authorization header is still refused (401).
         401: SIGNED_IN[401],
         404: {"description": "Unknown or expired code"},
     },
