@@ -100,10 +100,10 @@ def test_forgiving_a_failure_lifts_only_a_lock_that_it_caused(session: Session) 
 
 
 def test_holding_a_key_makes_its_row_and_reports_its_lock(session: Session) -> None:
-    assert accounts.hold_key(session, "new", T0) is None
+    assert accounts.locked_until(session, "new", T0, hold=True) is None
     session.commit()
     window = dt.timedelta(minutes=15)
     accounts.record_failure(session, "new", T0, max_failures=1, window=window)
     session.commit()
-    assert accounts.hold_key(session, "new", T0) == T0 + window
-    assert accounts.hold_key(session, "new", T0 + window) is None
+    assert accounts.locked_until(session, "new", T0, hold=True) == T0 + window
+    assert accounts.locked_until(session, "new", T0 + window, hold=True) is None

@@ -169,20 +169,21 @@ def delete_expired_sessions(session: Session, at: dt.datetime) -> None:
 # --- sign-in throttling -----------------------------------------------------------
 
 
-def locked_until(session: Session, key: str, at: dt.datetime) -> dt.datetime | None:
-    row = session.get(LoginFailure, key)
-    if row is None or row.locked_until is None or row.locked_until <= at:
-        return None
-    return row.locked_until
+def locked_until(
+    session: Session, key: str, at: dt.datetime, *, hold: bool = False
+) -> dt.datetime | None:
+    """Until when sign-in is locked for ``key``, if it is.
 
-
-def hold_key(session: Session, key: str, at: dt.datetime) -> dt.datetime | None:
-    """Lock ``key``'s count of failures until the transaction ends, and say until when
-    sign-in is locked for it, if it is. The row is made if new, so that the first
-    attempts sent in parallel queue here too (PostgreSQL cannot lock a missing row)."""
-    new_row = {"key": key, "failures": 0, "window_start": at, "locked_until": None}
-    upsert(session, LoginFailure.__table__, new_row, keys=["key"], update=["key"])  # type: ignore[arg-type]
-    row = session.get(LoginFailure, key, with_for_update=True, populate_existing=True)
+    With ``hold``, ``key``'s count of failures is also locked until the transaction
+    ends. Its row is made if new, so that the first attempts sent in parallel queue
+    here too (PostgreSQL cannot lock a missing row).
+    """
+    if hold:
+        new_row = {"key": key, "failures": 0, "window_start": at, "locked_until": None}
+        upsert(session, LoginFailure.__table__, new_row, keys=["key"], update=["key"])  # type: ignore[arg-type]
+    row = session.get(
+        LoginFailure, key, with_for_update=True if hold else None, populate_existing=hold
+    )
     if row is None or row.locked_until is None or row.locked_until <= at:
         return None
     return row.locked_until

@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import math
 import secrets
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 from fastapi import APIRouter, Request, Response
@@ -41,9 +42,9 @@ def user_json(session: Session, user: User | SignedIn) -> dict[str, object]:
     return views.user(user, teams, patient.id if patient else None)
 
 
-def _check_lock(session: Session, keys: list[str], now: dt.datetime) -> None:
+def _check_lock(session: Session, keys: Iterable[str], now: dt.datetime) -> None:
     for key in keys:  # always name first, then address: the same order in every sign-in
-        until = accounts.hold_key(session, key, now)
+        until = accounts.locked_until(session, key, now, hold=True)
         if until is not None:
             wait = max(1, math.ceil((until - now).total_seconds()))
             raise ApiError(
@@ -120,7 +121,7 @@ async def sign_in(body: SignIn, request: Request) -> JSONResponse:
 def _count_attempt(session: Session, name: str, attempt: _Attempt) -> _Found | None:
     """Refuse a locked name or address; else count this attempt as a failure up front
     (taken back on success), so that guesses sent in parallel meet the lock too."""
-    _check_lock(session, list(attempt.keys), attempt.now)
+    _check_lock(session, attempt.keys, attempt.now)
     user = accounts.user_by_name(session, name)
     for key, limit in zip(attempt.keys, attempt.limits, strict=True):
         accounts.record_failure(
