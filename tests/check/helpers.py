@@ -11,8 +11,9 @@ from typing import Any
 
 import jsonschema
 
-# The shared contract beside the repository, where tests/pathway finds the examples too.
-SCHEMA = Path(__file__).resolve().parents[2].parent / "shared" / "contract" / "case.schema.json"
+from tests.pathway.builders import SPEC
+
+SCHEMA = SPEC / "contract" / "case.schema.json"
 TODAY = "2026-03-02"
 
 # Scripted answers of a typical patient in week 2: no alarms, no red flags, leg pain

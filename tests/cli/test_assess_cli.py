@@ -12,10 +12,10 @@ from typing import Any
 import jsonschema
 import pytest
 
-from tests.pathway.builders import SHARED, base_case, entries, with_symptoms
+from tests.pathway.builders import SPEC, base_case, entries, with_symptoms
 
 EXE = shutil.which("rughernia", path=str(Path(sys.executable).parent)) or "rughernia"
-SCHEMA = json.loads((SHARED / "contract" / "assessment.schema.json").read_text())
+SCHEMA = json.loads((SPEC / "contract" / "assessment.schema.json").read_text())
 
 
 def rughernia(*args: str, stdin: str = "") -> subprocess.CompletedProcess[str]:

@@ -13,9 +13,9 @@ import yaml
 from rughernia import content
 from rughernia.content import ContentError, load, parse, raw
 from rughernia.pathway.model import Thresholds, Triage
-from tests.pathway.builders import SHARED
+from tests.pathway.builders import SPEC
 
-CODES = yaml.safe_load((SHARED / "contract" / "codes.yaml").read_text())
+CODES = yaml.safe_load((SPEC / "contract" / "codes.yaml").read_text())
 SOURCES = {f"L{i}" for i in range(1, 11)} | {
     "NHG-M55",
     "NVN-LRS",

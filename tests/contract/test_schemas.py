@@ -12,15 +12,15 @@ from hypothesis import HealthCheck, given, settings
 from rughernia.content import load
 from rughernia.contract import AssessmentModel, CaseModel, case_to_dict, parse_case
 from rughernia.pathway import assess
-from tests.pathway.builders import SHARED
+from tests.pathway.builders import SPEC
 from tests.pathway.strategies import cases
 
-CASE_SCHEMA = json.loads((SHARED / "contract" / "case.schema.json").read_text())
-ASSESSMENT_SCHEMA = json.loads((SHARED / "contract" / "assessment.schema.json").read_text())
+CASE_SCHEMA = json.loads((SPEC / "contract" / "case.schema.json").read_text())
+ASSESSMENT_SCHEMA = json.loads((SPEC / "contract" / "assessment.schema.json").read_text())
 FORMATS = jsonschema.Draft202012Validator.FORMAT_CHECKER
 CASE_VALIDATOR = jsonschema.Draft202012Validator(CASE_SCHEMA, format_checker=FORMATS)
 ASSESSMENT_VALIDATOR = jsonschema.Draft202012Validator(ASSESSMENT_SCHEMA)
-EXAMPLES = sorted((SHARED / "examples").glob("*.json"))
+EXAMPLES = sorted((SPEC / "examples").glob("*.json"))
 
 
 @pytest.mark.parametrize("path", EXAMPLES, ids=lambda p: p.stem)

@@ -11,7 +11,8 @@ from rughernia.content import load
 from rughernia.contract import parse_case
 from rughernia.pathway import assess
 
-SHARED = Path(__file__).resolve().parents[2].parent / "shared"
+# The project's copy of ../shared (spec/README.md); tests/test_spec_copy.py keeps it equal.
+SPEC = Path(__file__).resolve().parents[2] / "spec"
 TODAY = dt.date(2026, 3, 2)
 
 

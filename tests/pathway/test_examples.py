@@ -7,9 +7,9 @@ from pathlib import Path
 
 import pytest
 
-from tests.pathway.builders import SHARED, run
+from tests.pathway.builders import SPEC, run
 
-EXAMPLES = sorted((SHARED / "examples").glob("*.json"))
+EXAMPLES = sorted((SPEC / "examples").glob("*.json"))
 
 
 def test_the_examples_folder_is_found() -> None:

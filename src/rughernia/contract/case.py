@@ -17,6 +17,8 @@ from pydantic import (
 from pydantic.json_schema import SkipJsonSchema
 from pydantic_core import PydanticCustomError
 
+from rughernia.pathway.model import CourseReported
+
 
 def _not_null(value: Any) -> Any:
     if value is None:
@@ -62,7 +64,8 @@ class PatientModel(StrictModel):
     pregnant: StrictBool | None = None
     weight_kg: Annotated[WeightKg | SkipJsonSchema[None], AfterValidator(_not_null)] = None
     risk_factors: list[RiskFactor] = []
-    uses_stomach_protector: OptBool = False
+    # null: unknown (not asked); never read as 'no' (CLINICAL.md §6, v2).
+    uses_stomach_protector: StrictBool | None = None
 
     @field_validator("risk_factors")
     @classmethod
@@ -95,6 +98,8 @@ class SymptomsModel(StrictModel):
     numb_foot: OptBool = False
     sleep_disturbed: OptBool = False
     red_flags: RedFlagsModel = Field(default_factory=RedFlagsModel)
+    # The patient's own answer; null: not asked. Used only when the diary gives no current value.
+    course_reported: CourseReported | None = None
 
 
 class DiaryEntryModel(StrictModel):

@@ -81,7 +81,7 @@ def to_case(m: CaseModel) -> pw.Case:
             pregnant=p.pregnant,
             weight_kg=float(p.weight_kg) if p.weight_kg is not None else None,
             risk_factors=frozenset(p.risk_factors),
-            uses_stomach_protector=bool(p.uses_stomach_protector),
+            uses_stomach_protector=p.uses_stomach_protector,
         ),
         symptoms=pw.Symptoms(
             leg_pain_reaches=s.leg_pain_reaches,
@@ -96,6 +96,7 @@ def to_case(m: CaseModel) -> pw.Case:
             numb_foot=bool(s.numb_foot),
             sleep_disturbed=bool(s.sleep_disturbed),
             red_flags=pw.RedFlags(**{k: bool(v) for k, v in rf.model_dump().items()}),
+            course_reported=s.course_reported,
         ),
         diary=tuple(_entry(e) for e in m.diary),
         medication=pw.Medication(
@@ -164,6 +165,8 @@ def case_to_dict(case: pw.Case) -> dict[str, Any]:
         "sleep_disturbed": s.sleep_disturbed,
         "red_flags": {k: getattr(s.red_flags, k) for k in pw.RedFlags.__dataclass_fields__},
     }
+    if s.course_reported is not None:
+        symptoms["course_reported"] = s.course_reported
     diary = [
         compact({k: getattr(e, k) for k in pw.DiaryEntry.__dataclass_fields__}) for e in case.diary
     ]

@@ -17,6 +17,7 @@ from typing import Literal
 Language = Literal["nl", "en"]
 LegPainReach = Literal["none", "above_knee", "below_knee"]
 Weakness = Literal["none", "stable", "progressive"]
+CourseReported = Literal["much_better", "a_little_better", "same", "worse"]
 Phase = Literal["acute", "recovery", "checkpoint", "recovered"]
 Action = Literal[
     "urgent_review",
@@ -111,6 +112,8 @@ class Symptoms:
     numb_foot: bool = False
     sleep_disturbed: bool = False
     red_flags: RedFlags = field(default_factory=RedFlags)
+    # "Is the leg pain clearly less than in the first week?"; None: not asked (CLINICAL.md §5).
+    course_reported: CourseReported | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -120,7 +123,7 @@ class Patient:
     pregnant: bool | None = None
     weight_kg: float | None = None
     risk_factors: frozenset[str] = frozenset()
-    uses_stomach_protector: bool = False
+    uses_stomach_protector: bool | None = None  # None: unknown, never read as 'no'
 
 
 @dataclass(frozen=True, slots=True)
