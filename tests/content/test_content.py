@@ -22,6 +22,10 @@ SOURCES = {f"L{i}" for i in range(1, 11)} | {
     "NHG-PIJN",
     "NICE-NG59",
     "OSTELO-2008",
+    "NHG-M54",
+    "NVIC",
+    "GIRFT-CES",
+    "POLICY",
 }
 
 

@@ -260,6 +260,15 @@ class Thresholds:
     low_weight_kg: int
     adult_age: int
     elderly_age: int
+    recovery_late_max: int
+    worsening_points: int
+    worsening_min_current: int
+    paracetamol_overdose_mg_per_kg: int
+    paracetamol_above_max_mg_per_kg: int
+    assumed_weight_kg: int
+    paracetamol_repeated_days: int
+    paracetamol_tablet_mg: int
+    paracetamol_min_times: int
 
 
 @dataclass(frozen=True, slots=True)
