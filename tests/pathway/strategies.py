@@ -29,7 +29,24 @@ def _omit_none(d: dict[str, Any]) -> dict[str, Any]:
     return {k: v for k, v in d.items() if v is not None}
 
 
-PARACETAMOL = [0, 1000, 2000, 3000, 3001, 3500, 4000, 4001, 6000, 20000]
+# Around every dose row: the personal maxima, 4000 mg, 75 and 150 mg/kg of the weights below.
+PARACETAMOL = [
+    0,
+    1000,
+    2000,
+    2501,
+    3000,
+    3001,
+    3500,
+    3750,
+    4000,
+    4001,
+    6000,
+    7485,
+    7500,
+    10500,
+    20000,
+]
 LYING = [0, 2, 4, 4.5, 12]
 
 
@@ -57,6 +74,9 @@ def diary(rng: random.Random, today: dt.date, span: int) -> list[dict[str, Any]]
             value = rng.choice(["absent", True, False, None])
             if value != "absent":
                 entry[name] = value
+        nsaid = rng.choice(["absent", "absent", True, False])  # never null by the contract
+        if nsaid != "absent":
+            entry["nsaid_taken"] = nsaid
         entries.append(entry)
     return entries
 
@@ -73,6 +93,9 @@ def cases(draw: st.DrawFn) -> dict[str, Any]:
         ),
         "weakness": draw(st.sampled_from(["none", "none", "stable", "progressive", None])),
         "sleep_disturbed": draw(st.booleans()),
+        "course_reported": draw(
+            st.sampled_from([None, "much_better", "a_little_better", "same", "worse"])
+        ),
         "red_flags": dict(
             zip(
                 FLAG_CODES,
@@ -94,12 +117,12 @@ def cases(draw: st.DrawFn) -> dict[str, Any]:
     patient = _omit_none(
         {
             "age": draw(st.sampled_from([None, 0, 12, 17, 18, 42, 69, 70, 90, 120])),
-            "weight_kg": draw(st.sampled_from([None, 20, 49.9, 50, 50.5, 70, 400])),
+            "weight_kg": draw(st.sampled_from([None, 20, 40, 49.9, 50, 50.5, 70, 400])),
             "pregnant": draw(maybe),
         }
     )
     patient["risk_factors"] = draw(st.lists(st.sampled_from(RISKS), unique=True, max_size=3))
-    patient["uses_stomach_protector"] = draw(st.booleans())
+    patient["uses_stomach_protector"] = draw(maybe)
     return {
         "today": today.isoformat(),
         "language": draw(st.sampled_from(["nl", "en"])),

@@ -6,6 +6,7 @@ from typing import Any
 
 import pytest
 
+from rughernia.content import load
 from tests.pathway.builders import base_case, codes, day, entries, run, with_symptoms
 
 
@@ -134,7 +135,8 @@ def test_lying_counts_only_for_the_latest_entry() -> None:
     ],
 )
 def test_paracetamol_3000_and_4000(mg: int, finding: str | None, triage: str) -> None:
-    result = run(base_case(diary=entries({1: 6}, paracetamol_mg=mg)))
+    medication = {"step": 1, "paracetamol_since": day(5)}
+    result = run(base_case(diary=entries({1: 6}, paracetamol_mg=mg), medication=medication))
     found = codes(result) & {"PARACETAMOL_ABOVE_ADVISED", "PARACETAMOL_ABOVE_MAX"}
     assert found == ({finding} if finding else set())
     assert result["triage"] == triage
@@ -153,7 +155,8 @@ def test_paracetamol_long_use_30_days(since: int, limit: int) -> None:
 
 @pytest.mark.parametrize(("weight", "limit"), [(49.9, 2000), (50, 3000), (50.0, 3000)])
 def test_weight_50_kg(weight: float, limit: int) -> None:
-    result = run(base_case(patient={"age": 42, "weight_kg": weight}))
+    medication = {"step": 1, "paracetamol_since": day(5)}
+    result = run(base_case(patient={"age": 42, "weight_kg": weight}, medication=medication))
     assert result["medication"]["paracetamol_max_mg_per_day"] == limit
 
 
@@ -170,8 +173,10 @@ def test_reduced_paracetamol_maximum(risk: str) -> None:
 def test_age_18(age: int, out: bool) -> None:
     result = run(base_case(patient={"age": age}))
     assert ("OUT_OF_SCOPE_AGE" in codes(result)) is out
-    assert result["triage"] == ("not_applicable" if out else "self_care")
+    # v2: under 18 the GP looks for the cause (NHG-M55), without the hernia's phase advice.
+    assert result["triage"] == ("contact_gp" if out else "self_care")
     assert result["phase"] == (None if out else "acute")
+    assert ("NATURAL_COURSE" in codes(result, "advice")) is not out
     assert "SAFETY_NET" in codes(result, "advice")
 
 
@@ -254,10 +259,11 @@ def test_action_precedence() -> None:
     assert result["medication"]["action"] == "urgent_review"
 
 
-def test_above_knee_stays_in_scope() -> None:
+def test_above_knee_sees_the_gp_without_the_hernia_course() -> None:
     result = run(with_symptoms(base_case(), leg_pain_reaches="above_knee"))
     assert result["triage"] == "contact_gp"
-    assert result["phase"] == "acute"
+    assert result["phase"] is None  # v2: out of scope (L1: the pathway is for pain below the knee)
+    assert not codes(result, "advice") & {"NATURAL_COURSE", "NO_BED_REST", "PHYSIO_NOT_YET"}
 
 
 def test_out_of_scope_keeps_red_flags_and_painkiller_rows() -> None:
@@ -279,10 +285,10 @@ def test_out_of_scope_with_only_self_care_findings_is_not_applicable() -> None:
     assert result["triage"] == "not_applicable"
 
 
-def test_no_onset_gives_no_phase_and_no_days() -> None:
+def test_no_onset_counts_from_the_first_diary_date() -> None:
     result = run(base_case(onset=None, diary=entries({0: 6, 1: 6, 2: 6})))
-    assert result["phase"] is None
-    assert result["days_since_onset"] is None
+    assert result["phase"] == "acute"
+    assert result["days_since_onset"] == 2
     assert result["trend"]["current_leg_pain"] == 6
 
 
@@ -298,7 +304,8 @@ def test_uncertain_alarm_beside_a_true_alarm() -> None:
 def test_english_texts() -> None:
     result = run(base_case(language="en"))
     assert result["language"] == "en"
-    assert result["triage_text"] == "Carry on with your plan."
+    assert result["triage_text"] == load().triage_text["self_care"]["en"]
+    assert all(a["text"] == load().codes[a["code"]].text["en"] for a in result["advice"][-1:])
 
 
 @pytest.mark.parametrize(

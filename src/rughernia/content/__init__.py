@@ -47,7 +47,19 @@ def parse(data: dict[str, Any]) -> Content:
             level.code: _texts(f"triage.{level.code}", data["triage"][level.code])
             for level in Triage
         },
+        dose_times=_dose_times(data.get("dose_times", {})),
     )
+
+
+def _dose_times(table: dict[str, Any]) -> dict[str, str]:
+    out: dict[str, str] = {}
+    for form in ("range", "single"):
+        for lang in LANGUAGES:
+            text = table.get(f"{form}_{lang}")
+            if not isinstance(text, str) or "{high}" not in text:
+                raise ContentError(f"dose_times.{form}_{lang}: needs a text with {{high}}")
+            out[f"{form}_{lang}"] = text
+    return out
 
 
 def _thresholds(table: dict[str, Any]) -> Thresholds:

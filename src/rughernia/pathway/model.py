@@ -277,3 +277,5 @@ class Content:
     thresholds: Thresholds
     codes: dict[str, CodeContent]  # in display order
     triage_text: dict[str, dict[str, str]]  # triage code -> language -> text
+    # How a text says "{low} to {high} times" a day, per language: range_nl, single_en, ...
+    dose_times: dict[str, str]

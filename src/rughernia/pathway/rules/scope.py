@@ -16,3 +16,7 @@ def findings(case: Case, t: Thresholds) -> list[str]:
     if under_age(case, t):
         codes.append("OUT_OF_SCOPE_AGE")
     return codes
+
+
+def advice(case: Case) -> list[str]:
+    return ["ORDINARY_BACK_PAIN"] if case.symptoms.leg_pain_reaches == "none" else []
