@@ -12,6 +12,7 @@ import yaml
 
 from rughernia import content
 from rughernia.content import ContentError, load, parse, raw
+from rughernia.pathway.engine import dose_values
 from rughernia.pathway.model import Thresholds, Triage
 from tests.pathway.builders import SPEC
 
@@ -73,12 +74,22 @@ def test_thresholds_are_those_of_clinical_md() -> None:
     assert {f.name for f in fields(Thresholds)} == set(raw()["thresholds"])
 
 
-def test_the_paracetamol_dose_is_500_mg_tablets_never_1000() -> None:
+@pytest.mark.parametrize(
+    ("maximum", "nl", "en"),
+    [
+        (3000, "4 tot 6 keer per dag 1 tablet van 500 mg", "4 to 6 times a day 1 tablet of 500 mg"),
+        (2500, "4 tot 5 keer per dag 1 tablet van 500 mg", "4 to 5 times a day 1 tablet of 500 mg"),
+        (2000, "4 keer per dag 1 tablet van 500 mg", "4 times a day 1 tablet of 500 mg"),
+    ],
+)
+def test_the_paracetamol_dose_is_500_mg_tablets_never_1000(maximum: int, nl: str, en: str) -> None:
     c = load()
-    nl = c.codes["PARACETAMOL_FIXED_TIMES"].text["nl"]
-    en = c.codes["PARACETAMOL_FIXED_TIMES"].text["en"]
-    assert "4 tot 6 keer per dag 1 tablet van 500 mg" in nl
-    assert "4 to 6 times a day 1 tablet of 500 mg" in en
+    for lang, want in (("nl", nl), ("en", en)):
+        text = c.codes["PARACETAMOL_FIXED_TIMES"].text[lang]
+        rendered = text.format_map(dose_values(c, maximum, lang))
+        assert want in rendered
+        assert f"{maximum // 500} " in rendered
+        assert f"{maximum} mg" in rendered
     every_text = " ".join(t for item in c.codes.values() for t in item.text.values())
     assert not re.search(r"1000\s*mg", every_text)
 
