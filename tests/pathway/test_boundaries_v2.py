@@ -242,3 +242,21 @@ def test_unknown_stomach_protector_is_asked_about(protector: bool | None, fires:
     patient = {"age": 70, "uses_stomach_protector": protector}
     result = run(base_case(patient=patient, medication={"step": 2}))
     assert ("NSAID_STOMACH_PROTECTION" in codes(result)) is fires
+
+
+# ------------------------------------------------------------ no reassurance beside alarms
+
+
+@pytest.mark.parametrize(
+    "symptoms",
+    [{"both_legs": True}, {"red_flags": {"fever": True}}, {"red_flags": {"weight_loss": True}}],
+)
+def test_no_reassurance_beside_an_alarm_or_red_flag(symptoms: dict[str, Any]) -> None:
+    reassurance = {"NATURAL_COURSE", "MRI_NOT_USEFUL"}
+    assert reassurance <= codes(run(base_case()), "advice")
+    case = base_case()
+    case["symptoms"].update(symptoms)
+    result = run(case)
+    assert result["phase"] == "acute"
+    assert not codes(result, "advice") & reassurance
+    assert "NO_BED_REST" in codes(result, "advice")
