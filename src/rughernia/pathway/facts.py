@@ -123,7 +123,9 @@ def best_earlier_week(case: Case, t: Thresholds) -> Fraction | None:
     width = t.window_days
     first_end = days[0][0] + width - 1
     last_end = min(case.today.toordinal() - width, days[-1][0] + width - 1)
-    best: Fraction | None = None
+    # The lowest mean so far as (sum, count): compared by cross-multiplying integers, so
+    # exact without building a Fraction for every window (most of the time on a long diary).
+    best_total, best_count = 0, 0
     lo = hi = total = 0  # the window holds days[lo:hi]; one date per entry (checks.py)
     for end in range(first_end, last_end + 1):
         while hi < len(days) and days[hi][0] <= end:
@@ -133,10 +135,11 @@ def best_earlier_week(case: Case, t: Thresholds) -> Fraction | None:
             total -= days[lo][1]
             lo += 1
         count = hi - lo
-        if count >= t.min_current_entries:
-            m = Fraction(total, count)
-            best = m if best is None or m < best else best
-    return best
+        if count >= t.min_current_entries and (
+            best_count == 0 or total * best_count < best_total * count
+        ):
+            best_total, best_count = total, count
+    return Fraction(best_total, best_count) if best_count else None
 
 
 def diary_worsening(case: Case, tr: Trend | None, t: Thresholds) -> bool:
