@@ -1,9 +1,11 @@
 """The texts of the terminal questionnaire (``questionnaire.toml``), in one language.
 
 Only words live here: how a question is asked and which typed answers mean
-what (a keyword, an option's number, a number in range, a date). Which
-questions are asked, in which order, and what the answers lead to is decided
-elsewhere (the order by ``check_cli``, the result by the pathway).
+what (a keyword, an option's number, a number in range, a date). Reading is
+forgiving: case, spaces and punctuation around the words do not matter, and a
+Dutch decimal comma (2,5) is a decimal. Which questions are asked, in which
+order, and what the answers lead to is decided elsewhere (the order by
+``rughernia.check.case``, the result by the pathway).
 """
 
 from __future__ import annotations
@@ -21,8 +23,12 @@ LANGUAGES: tuple[Language, ...] = ("nl", "en")
 Kind = Literal["choice", "number", "date"]
 # The value an option puts in the case; None is "don't know".
 Value = bool | int | str | None
-Answer = Value | dt.date
+Answer = Value | float | dt.date
 _DUTCH_DATE = re.compile(r"(\d{1,2})[-/.](\d{1,2})[-/.](\d{4})")
+_WHOLE = re.compile(r"[0-9]+")
+_DECIMAL = re.compile(r"[0-9]+(?:[.,][0-9]+)?")
+# Punctuation a person may type around or between the words of an answer ("Ja!", "nee.").
+_PUNCTUATION = str.maketrans(dict.fromkeys('.,!;:"()[]', " "))
 
 
 class QuestionnaireError(ValueError):
@@ -50,6 +56,7 @@ class Question:
     minimum: int = 0
     maximum: int = 0
     optional: bool = False
+    decimals: bool = False
 
     def match(self, answer: str) -> Option | None:
         """The option a typed answer names: its number (choices only), label or keyword."""
@@ -73,20 +80,18 @@ class Questionnaire:
         typed = typed.strip()
         if question.optional and not typed:
             return None
-        if question.kind == "number":
-            if (
-                re.fullmatch(r"[0-9]+", typed)
-                and question.minimum <= int(typed) <= question.maximum
-            ):
-                return int(typed)
-            raise Reask(self.text("reask_number", min=question.minimum, max=question.maximum))
         option = question.match(typed)
         if option is not None:
             return option.value
         if question.kind == "choice":
-            labels = " / ".join(o.label for o in question.options)
-            raise Reask(self.text("reask_choice", options=labels))
-        date = parse_date(typed)
+            raise Reask(self.text("reask_choice"))
+        if question.kind == "number":
+            number = _number(typed.rstrip(".!").strip(), question.decimals)
+            if number is not None and question.minimum <= number <= question.maximum:
+                return number
+            key = "reask_number_optional" if question.optional else "reask_number"
+            raise Reask(self.text(key, min=question.minimum, max=question.maximum))
+        date = parse_date(typed.rstrip(".!").strip())
         if date is None:
             raise Reask(self.text("reask_date"))
         if date > today:
@@ -94,9 +99,24 @@ class Questionnaire:
         return date
 
 
+def _number(typed: str, decimals: bool) -> int | float | None:
+    """A whole number, or with ``decimals`` also 2,5 or 2.5 (the Dutch comma too)."""
+    if _WHOLE.fullmatch(typed):
+        return int(typed)
+    if decimals and _DECIMAL.fullmatch(typed):
+        return float(typed.replace(",", "."))
+    return None
+
+
 def normalise(answer: str) -> str:
-    """Lower case, single spaces, straight apostrophes: "Don’t  know" == "don't know"."""
-    return " ".join(answer.replace("’", "'").lower().split())
+    """Lower case, single spaces, straight apostrophes, no punctuation around the words.
+
+    "Don’t  know." == "don't know", "Ja!" == "ja", "Weet ik niet?" == "weet ik niet";
+    a "?" alone stays, as it means "don't know".
+    """
+    text = answer.replace("’", "'").replace("‘", "'").lower().translate(_PUNCTUATION)
+    words = " ".join(text.split())
+    return words.strip("? ").strip() or words
 
 
 def parse_date(typed: str) -> dt.date | None:
@@ -124,8 +144,9 @@ def load(language: Language) -> Questionnaire:
 
 def parse(data: dict[str, Any], language: Language) -> Questionnaire:
     """Read one language; refuse the file if any text is missing in *any* language."""
+    dont_know = _dont_know(data.get("dont_know", {}), language)
     answers = {
-        name: _options(f"answers.{name}", t["options"], language)
+        name: _options(f"answers.{name}", t["options"], language, dont_know)
         for name, t in data["answers"].items()
     }
     questions = {
@@ -143,9 +164,23 @@ def _text(where: str, entry: dict[str, Any], language: Language) -> str:
     return str(entry[language])
 
 
-def _options(where: str, table: list[dict[str, Any]], language: Language) -> tuple[Option, ...]:
+def _dont_know(entry: dict[str, Any], language: Language) -> Option:
+    """The shared "don't know" option (table ``dont_know``): its label, its words, value None."""
+    label = _text("dont_know", entry, language)
+    keys = {normalise(k) for k in entry.get(f"keys_{language}", [])}
+    return Option(None, label, frozenset({normalise(label), *keys}))
+
+
+def _options(
+    where: str, table: list[dict[str, Any]], language: Language, dont_know: Option
+) -> tuple[Option, ...]:
     options = []
     for i, entry in enumerate(table):
+        if entry.get("dont_know") is True:
+            if entry.keys() != {"dont_know"}:
+                raise QuestionnaireError(f"{where}[{i}]: a dont_know option has nothing else")
+            options.append(dont_know)
+            continue
         label = _text(f"{where}[{i}]", entry, language)
         keys = {normalise(k) for k in entry.get(f"keys_{language}", [])}
         options.append(Option(entry.get("value"), label, frozenset({normalise(label), *keys})))
@@ -167,6 +202,8 @@ def _question(
         raise QuestionnaireError(f"{where}: unknown kind {kind!r}")
     if kind == "choice" and entry.get("answers") not in answers:
         raise QuestionnaireError(f"{where}: a choice needs a known answer set")
+    if "answers" in entry and entry["answers"] not in answers:
+        raise QuestionnaireError(f"{where}: unknown answer set {entry['answers']!r}")
     if kind == "number" and not {"min", "max"} <= entry.keys():
         raise QuestionnaireError(f"{where}: a number needs min and max")
     return Question(
@@ -178,4 +215,5 @@ def _question(
         minimum=int(entry.get("min", 0)),
         maximum=int(entry.get("max", 0)),
         optional=bool(entry.get("optional", False)),
+        decimals=bool(entry.get("decimals", False)),
     )
