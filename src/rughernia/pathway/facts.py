@@ -249,9 +249,7 @@ def gather(case: Case, t: Thresholds) -> Facts:
         course_known=current is not None or reported is not None,
         improving=improving,
         worsening=worsening,
-        phase=phase(
-            days, scope, current, improving, worsening, reported == "much_better", t
-        ),
+        phase=phase(days, scope, current, improving, worsening, reported == "much_better", t),
         latest=latest_entry(case),
         paracetamol_today_max_mg=paracetamol_recent_max(case),
         paracetamol_personal_max_mg=personal,

@@ -75,9 +75,7 @@ def paracetamol(case: Case, facts: Facts, t: Thresholds) -> list[str]:
     return codes
 
 
-def action(
-    case: Case, facts: Facts, asked: list[Action], fired: set[str], t: Thresholds
-) -> Action:
+def action(case: Case, facts: Facts, asked: list[Action], fired: set[str], t: Thresholds) -> Action:
     if asked:
         return min(asked, key=ACTION_PRECEDENCE.index)
     step = case.medication.step
