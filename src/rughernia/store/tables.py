@@ -156,21 +156,6 @@ class DiaryRow(Base):
     updated_at: Mapped[dt.datetime]
 
 
-DIARY_FIELDS = (
-    "leg_pain",
-    "back_pain",
-    "pain_tolerable",
-    "painkillers_as_scheduled",
-    "paracetamol_mg",
-    "nsaid_taken",
-    "opioid_taken",
-    "hours_lying_daytime",
-    "exercised",
-    "note",
-)
-MEDICATION_FIELDS = ("step", "paracetamol_since", "nsaid", "nsaid_since", "opioid_since")
-
-
 class MedicationRow(Base):
     __tablename__ = "medications"
     patient_id: Mapped[int] = mapped_column(
@@ -183,6 +168,17 @@ class MedicationRow(Base):
     opioid_since: Mapped[dt.date | None] = mapped_column(Date)
     updated_at: Mapped[dt.datetime]
     updated_by: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+
+
+def _contract_columns(table: type[Base], *bookkeeping: str) -> tuple[str, ...]:
+    """A table's columns in the contract's shape: all but its keys and bookkeeping."""
+    skip = {"id", "patient_id", *bookkeeping}
+    return tuple(c.name for c in table.__table__.columns if c.name not in skip)
+
+
+# The entry's fields (but its date), and the medication's, as the tables above hold them.
+DIARY_FIELDS = _contract_columns(DiaryRow, "date", "created_at", "updated_at")
+MEDICATION_FIELDS = _contract_columns(MedicationRow, "updated_at", "updated_by")
 
 
 class MedicationChange(Base):
