@@ -103,16 +103,8 @@ def user_add(
         raise typer.Exit(2)
     with _engine() as (settings, engine), session_factory(engine)() as session:
         try:
-            accounts.create_account(
-                session,
-                Passwords(settings),
-                username=username,
-                password=password,
-                role=role,
-                display_name=display_name,
-                teams=team or [],
-                at=dt.datetime.now(dt.UTC),
-            )
+            new = accounts.NewAccount(username, password, role, display_name, team or [])
+            accounts.create_account(session, Passwords(settings), new, at=dt.datetime.now(dt.UTC))
         except UsernameTaken:
             err.print(f"The username {username!r} is taken")
             raise typer.Exit(1) from None

@@ -6,7 +6,7 @@ Admins see accounts and teams, never a patient's record.
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from sqlalchemy.orm import Session
 
@@ -29,6 +29,17 @@ class Account:
     user: User | SignedIn
     teams: list[str]  # the names of the user's teams, sorted
     patient_id: int | None = None  # a patient's own record, where the answer may say it
+
+
+@dataclass(frozen=True, slots=True)
+class NewAccount:
+    """A clinician's or admin's account to be made, in these teams (made when new)."""
+
+    username: str
+    password: str
+    role: str
+    display_name: str = ""
+    teams: list[str] = field(default_factory=list)
 
 
 def _new_password(password: str) -> None:
@@ -55,62 +66,41 @@ def add_user(
     session: Session,
     actor: Actor,
     passwords: Passwords,
+    new: NewAccount,
     *,
-    username: str,
-    password: str,
-    role: str,
-    display_name: str,
-    teams: list[str],
     at: dt.datetime,
     once: Once[Account] | None = None,
 ) -> Account:
-    """A clinician or admin account, in these teams (made when new), added by an admin."""
+    """An admin adds a clinician or admin account."""
     with as_role(session, actor, "users.create", "admin", at=at):
         if once is not None:
             once.replay(session, actor, at)
-        out = create_account(
-            session,
-            passwords,
-            username=username,
-            password=password,
-            role=role,
-            display_name=display_name,
-            teams=teams,
-            at=at,
-        )
+        out = create_account(session, passwords, new, at=at)
         if once is not None:
             once.remember(session, actor, out, None, at)
     return out
 
 
 def create_account(
-    session: Session,
-    passwords: Passwords,
-    *,
-    username: str,
-    password: str,
-    role: str,
-    display_name: str,
-    teams: list[str],
-    at: dt.datetime,
+    session: Session, passwords: Passwords, new: NewAccount, *, at: dt.datetime
 ) -> Account:
     """The account itself, with no one's permission asked (``add_user``, ``rughernia user add``).
 
     The caller commits.
     """
-    _new_password(password)
-    _name_free(session, username)
-    team_ids = [accounts.ensure_team(session, name.strip(), at=at).id for name in teams]
+    _new_password(new.password)
+    _name_free(session, new.username)
+    team_ids = [accounts.ensure_team(session, name.strip(), at=at).id for name in new.teams]
     user = accounts.add_user(
         session,
-        username=username,
-        password_hash=passwords.hash(password),
-        role=role,
-        display_name=display_name,
+        username=new.username,
+        password_hash=passwords.hash(new.password),
+        role=new.role,
+        display_name=new.display_name,
         team_ids=team_ids,
         at=at,
     )
-    return Account(user, sorted(name.strip() for name in teams))
+    return Account(user, sorted(name.strip() for name in new.teams))
 
 
 def list_teams(session: Session, actor: Actor, *, at: dt.datetime) -> list[Team]:

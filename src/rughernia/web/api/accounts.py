@@ -9,7 +9,7 @@ from fastapi import APIRouter, Header
 from fastapi.responses import JSONResponse
 
 from rughernia.care import accounts
-from rughernia.care.accounts import Account
+from rughernia.care.accounts import Account, NewAccount
 from rughernia.care.once import HEADER, Answer
 from rughernia.web.api import views
 from rughernia.web.api.inputs import once
@@ -49,18 +49,9 @@ def add_user(
     hasher: Hasher,
     idempotency_key: str | None = Header(default=None, alias=HEADER),
 ) -> JSONResponse:
-    added = accounts.add_user(
-        session,
-        ctx.actor,
-        hasher,
-        username=body.username,
-        password=body.password,
-        role=body.role,
-        display_name=body.display_name,
-        teams=body.teams,
-        at=ctx.now,
-        once=once(ctx, idempotency_key, "POST", "/users", body.model_dump(), _added),
-    )
+    new = NewAccount(body.username, body.password, body.role, body.display_name, body.teams)
+    retry = once(ctx, idempotency_key, "POST", "/users", body.model_dump(), _added)
+    added = accounts.add_user(session, ctx.actor, hasher, new, at=ctx.now, once=retry)
     status, out = _added(added)
     return JSONResponse(out, status)
 
