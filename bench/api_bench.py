@@ -48,6 +48,7 @@ import httpx
 
 from bench import pg_alone
 from bench.pathway_bench import case_with
+from rughernia.contract import NO_ALARM_SYMPTOMS
 
 RUGHERNIA = str(Path(sys.executable).with_name("rughernia"))
 PG_URL = os.environ.get(
@@ -194,19 +195,10 @@ class Server:
 
 
 def intake(onset: dt.date) -> dict[str, Any]:
-    symptoms = {
-        "leg_pain_reaches": "below_knee",
-        "both_legs": False,
-        "weakness": "none",
-        "weakness_severe": False,
-        "saddle_numbness": False,
-        "incontinence": False,
-        "urinary_retention": False,
-    }
     return {
         "onset": onset.isoformat(),
         "patient": {"age": 45, "sex": "male", "weight_kg": 80},
-        "symptoms": symptoms,
+        "symptoms": {**NO_ALARM_SYMPTOMS},
     }
 
 

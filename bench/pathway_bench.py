@@ -21,7 +21,7 @@ from pathlib import Path
 from typing import Any
 
 from rughernia.content import load
-from rughernia.contract import parse_case
+from rughernia.contract import NO_ALARM_SYMPTOMS, parse_case
 from rughernia.pathway import assess
 
 TODAY = dt.date(2026, 3, 2)
@@ -44,15 +44,7 @@ def case_with(days: int) -> dict[str, Any]:
         "today": TODAY.isoformat(),
         "onset": onset.isoformat(),
         "patient": {"age": 45, "weight_kg": 80},
-        "symptoms": {
-            "leg_pain_reaches": "below_knee",
-            "both_legs": False,
-            "weakness": "none",
-            "weakness_severe": False,
-            "saddle_numbness": False,
-            "incontinence": False,
-            "urinary_retention": False,
-        },
+        "symptoms": {**NO_ALARM_SYMPTOMS},
         "diary": diary,
         "medication": {"step": 1, "paracetamol_since": onset.isoformat()},
     }

@@ -7,6 +7,8 @@ from dataclasses import dataclass, field
 from typing import Any
 from zoneinfo import ZoneInfo
 
+from rughernia.contract import NO_ALARM_SYMPTOMS
+
 AMSTERDAM = ZoneInfo("Europe/Amsterdam")
 # The tests' "now": a Monday morning in Amsterdam (the date of the shared examples).
 NOW = dt.datetime(2026, 3, 2, 10, 0, tzinfo=AMSTERDAM)
@@ -31,19 +33,10 @@ class Clock:
 
 
 def intake_for(onset: dt.date, **symptoms: Any) -> dict[str, Any]:
-    base: dict[str, Any] = {
-        "leg_pain_reaches": "below_knee",
-        "both_legs": False,
-        "weakness": "none",
-        "weakness_severe": False,
-        "saddle_numbness": False,
-        "incontinence": False,
-        "urinary_retention": False,
-    }
     return {
         "onset": onset.isoformat(),
         "patient": {"age": 42, "sex": "female", "weight_kg": 70},
-        "symptoms": {**base, **symptoms},
+        "symptoms": {**NO_ALARM_SYMPTOMS, **symptoms},
     }
 
 

@@ -35,3 +35,29 @@ def test_import_linter_contracts_hold() -> None:
     )
     assert out.returncode == 0, out.stdout + out.stderr
     assert "pathway imports only the standard library KEPT" in out.stdout
+
+
+def test_routes_reach_the_store_only_through_care() -> None:
+    """A route parses, calls ``rughernia.care`` and renders: it imports nothing of the store
+    and never works the session itself (queries, commits), which would skip the audited step.
+    The import contracts say the same for all of ``web``; this names the offending line."""
+    offenders = []
+    for path in sorted((SRC / "web" / "api").glob("*.py")):
+        for node in ast.walk(ast.parse(path.read_text())):
+            if isinstance(node, ast.ImportFrom) and (node.module or "").startswith(
+                "rughernia.store"
+            ):
+                offenders.append(f"{path.name}:{node.lineno}: imports {node.module}")
+            if isinstance(node, ast.Import):
+                offenders += [
+                    f"{path.name}:{node.lineno}: imports {a.name}"
+                    for a in node.names
+                    if a.name.startswith("rughernia.store")
+                ]
+            if (
+                isinstance(node, ast.Attribute)
+                and isinstance(node.value, ast.Name)
+                and node.value.id == "session"
+            ):
+                offenders.append(f"{path.name}:{node.lineno}: session.{node.attr}")
+    assert offenders == []

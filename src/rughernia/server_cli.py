@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
 from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import Annotated
@@ -14,8 +15,10 @@ from sqlalchemy import Engine
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import SQLAlchemyError
 
+from rughernia.care import accounts
+from rughernia.care.errors import UsernameTaken
+from rughernia.care.passwords import Passwords, password_problem
 from rughernia.settings import Settings, SettingsError
-from rughernia.store import accounts
 from rughernia.store.engine import make_engine, session_factory
 from rughernia.store.migrate import upgrade
 
@@ -88,34 +91,23 @@ def user_add(
     ] = "",
 ) -> None:
     """Add a clinician or admin account (patients join through an invitation code)."""
-    from rughernia.web.api.schemas import NewUser
-    from rughernia.web.passwords import Passwords, password_problem
-
     if role not in ("clinician", "admin"):
         err.print("--role must be clinician or admin; patients join with an invitation code")
         raise typer.Exit(2)
-    try:
-        NewUser(username=username, password=password or "x", role=role)
-    except ValueError:
+    if not re.fullmatch(accounts.USERNAME_PATTERN, username):
         err.print("username: use 3-64 lower-case letters, digits, '.', '_' or '-'")
-        raise typer.Exit(2) from None
+        raise typer.Exit(2)
     problem = password_problem(password)
     if problem:
         err.print(f"password: {problem}")
         raise typer.Exit(2)
     with _engine() as (settings, engine), session_factory(engine)() as session:
-        if accounts.user_by_name(session, username) is not None:
+        try:
+            new = accounts.NewAccount(username, password, role, display_name, team or [])
+            accounts.create_account(session, Passwords(settings), new, at=dt.datetime.now(dt.UTC))
+        except UsernameTaken:
             err.print(f"The username {username!r} is taken")
-            raise typer.Exit(1)
-        team_ids = [accounts.ensure_team(session, name.strip()).id for name in team or []]
-        accounts.add_user(
-            session,
-            username=username,
-            password_hash=Passwords(settings).hash(password),
-            role=role,
-            display_name=display_name,
-            team_ids=team_ids,
-        )
+            raise typer.Exit(1) from None
         session.commit()
     teams = ", ".join(team or []) or "no team"
     out.print(f"Added {role} {username!r} ({teams})")
@@ -130,20 +122,20 @@ def demo(
     ),
 ) -> None:
     """Fill the database with a demo team, clinician and patients in every phase."""
-    from rughernia.web import demo as demo_data
-    from rughernia.web.passwords import Passwords
+    from rughernia.care import demo as demo_data
 
     with _engine() as (settings, engine), session_factory(engine)() as session:
         if not demo_data.is_empty(session):
             if if_empty:
                 out.print("The database has users already; no demo data added.")
                 return
-            if accounts.user_by_name(session, demo_data.CLINICIAN) is not None:
+            if demo_data.is_there(session):
                 out.print("The demo data is there already.")
                 typer.echo(demo_data.sign_in_help(base_url))
                 return
-        today = dt.datetime.now(ZoneInfo(settings.timezone)).date()
-        demo_data.create(session, Passwords(settings), today)
+        now = dt.datetime.now(dt.UTC)
+        today = now.astimezone(ZoneInfo(settings.timezone)).date()
+        demo_data.create(session, Passwords(settings), today, now)
         session.commit()
     typer.echo(demo_data.sign_in_help(base_url))
 

@@ -8,8 +8,9 @@ from __future__ import annotations
 
 import os
 from collections.abc import Mapping
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, fields, replace
 from pathlib import Path
+from typing import get_type_hints
 
 DEFAULT_DB_FILE = "rughernia.db"
 
@@ -69,17 +70,10 @@ class Settings:
         return self.database_url.startswith("sqlite")
 
 
+# Every field but the URL is tunable as RUGHERNIA_<NAME>, read as the field's own type.
+_HINTS = get_type_hints(Settings)
 _TUNABLE: dict[str, type] = {
-    "timezone": str,
-    "session_hours": float,
-    "invitation_days": int,
-    "login_max_failures": int,
-    "login_window_minutes": int,
-    "argon2_time_cost": int,
-    "argon2_memory_kib": int,
-    "db_pool_size": int,
-    "db_max_overflow": int,
-    "idempotency_hours": int,
+    f.name: _HINTS[f.name] for f in fields(Settings) if f.name != "database_url"
 }
 
 

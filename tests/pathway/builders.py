@@ -8,7 +8,7 @@ from pathlib import Path
 from typing import Any
 
 from rughernia.content import load
-from rughernia.contract import parse_case
+from rughernia.contract import NO_ALARM_SYMPTOMS, parse_case
 from rughernia.pathway import assess
 
 # The project's copy of ../shared (spec/README.md); tests/test_spec_copy.py keeps it equal.
@@ -27,15 +27,7 @@ def base_case(**changes: Any) -> dict[str, Any]:
         "language": "nl",
         "patient": {"age": 42, "weight_kg": 70},
         "onset": day(20),
-        "symptoms": {
-            "leg_pain_reaches": "below_knee",
-            "both_legs": False,
-            "weakness": "none",
-            "weakness_severe": False,
-            "saddle_numbness": False,
-            "incontinence": False,
-            "urinary_retention": False,
-        },
+        "symptoms": {**NO_ALARM_SYMPTOMS},
         "diary": [],
         "medication": {"step": 1},
     }

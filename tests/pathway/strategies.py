@@ -4,22 +4,15 @@ from __future__ import annotations
 
 import datetime as dt
 import random
-from typing import Any
+from typing import Any, get_args
 
 from hypothesis import strategies as st
 
+from rughernia.contract.case import RiskFactor
 from rughernia.pathway.model import ALARM_QUESTIONS
 from rughernia.pathway.rules.red_flags import FLAG_CODES
 
-RISKS = [
-    "liver_disease",
-    "alcohol_3_plus_daily",
-    "stomach_ulcer_history",
-    "heart_failure",
-    "kidney_disease",
-    "anticoagulants",
-    "cardiovascular_disease",
-]
+RISKS = list(get_args(RiskFactor))
 # Mostly "no", so the rules behind the alarms get exercised too.
 answer = st.sampled_from([False, False, False, False, True, None])
 maybe = st.sampled_from([True, False, None])

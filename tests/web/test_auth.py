@@ -198,8 +198,8 @@ def test_anonymous_gets_401_on_patient_routes(world: World) -> None:
 
 
 def test_production_password_hashes_are_argon2id() -> None:
+    from rughernia.care.passwords import Passwords
     from rughernia.settings import Settings
-    from rughernia.web.passwords import Passwords
 
     pw = Passwords(Settings(database_url="sqlite://"))
     hashed = pw.hash("a password of some length")

@@ -6,6 +6,7 @@ through ``parse_case`` / ``parse_case_json``; ``case_to_dict`` writes a Case bac
 
 from rughernia.contract.assessment import AssessmentModel
 from rughernia.contract.case import (
+    NO_ALARM_SYMPTOMS,
     CaseModel,
     DiaryEntryModel,
     MedicationModel,
@@ -16,6 +17,7 @@ from rughernia.contract.case import (
 from rughernia.contract.parse import CaseInvalid, case_to_dict, parse_case, parse_case_json, to_case
 
 __all__ = [
+    "NO_ALARM_SYMPTOMS",
     "AssessmentModel",
     "CaseInvalid",
     "CaseModel",

@@ -17,7 +17,7 @@ from pydantic import (
 from pydantic.json_schema import SkipJsonSchema
 from pydantic_core import PydanticCustomError
 
-from rughernia.pathway.model import CourseReported
+from rughernia.pathway.model import ALARM_QUESTIONS, CourseReported
 
 
 def _not_null(value: Any) -> Any:
@@ -100,6 +100,14 @@ class SymptomsModel(StrictModel):
     red_flags: RedFlagsModel = Field(default_factory=RedFlagsModel)
     # The patient's own answer; null: not asked. Used only when the diary gives no current value.
     course_reported: CourseReported | None = None
+
+
+# The symptoms section of a case with sciatica below the knee and every alarm question
+# answered "no": the one source for the demo, the tests and the benchmarks.
+NO_ALARM_SYMPTOMS: dict[str, Any] = {
+    "leg_pain_reaches": "below_knee",
+    **{question: "none" if question == "weakness" else False for question in ALARM_QUESTIONS},
+}
 
 
 class DiaryEntryModel(StrictModel):

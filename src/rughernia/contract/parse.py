@@ -131,7 +131,10 @@ def _float(value: float | None) -> float | None:
 
 
 def case_to_dict(case: pw.Case) -> dict[str, Any]:
-    """A Case as JSON data valid against case.schema.json (round-trips through parse_case)."""
+    """A Case as JSON data valid against case.schema.json (round-trips through parse_case).
+
+    Field by field from the pathway's dataclasses, so a new field is written out too.
+    """
 
     def compact(d: dict[str, Any]) -> dict[str, Any]:
         return {
@@ -140,36 +143,16 @@ def case_to_dict(case: pw.Case) -> dict[str, Any]:
             if v is not None
         }
 
-    p, s, med = case.patient, case.symptoms, case.medication
-    patient = compact(
-        {
-            "age": p.age,
-            "sex": p.sex,
-            "pregnant": p.pregnant,
-            "weight_kg": p.weight_kg,
-            "risk_factors": sorted(p.risk_factors),
-            "uses_stomach_protector": p.uses_stomach_protector,
-        }
-    )
-    symptoms: dict[str, Any] = {
-        "leg_pain_reaches": s.leg_pain_reaches,
-        "both_legs": s.both_legs,
-        "weakness": s.weakness,
-        "weakness_severe": s.weakness_severe,
-        "saddle_numbness": s.saddle_numbness,
-        "incontinence": s.incontinence,
-        "urinary_retention": s.urinary_retention,
-        "back_pain": s.back_pain,
-        "tingling": s.tingling,
-        "numb_foot": s.numb_foot,
-        "sleep_disturbed": s.sleep_disturbed,
-        "red_flags": {k: getattr(s.red_flags, k) for k in pw.RedFlags.__dataclass_fields__},
-    }
+    def values(obj: Any, *skip: str) -> dict[str, Any]:
+        return {f.name: getattr(obj, f.name) for f in _FIELDS[type(obj)] if f.name not in skip}
+
+    p, s = case.patient, case.symptoms
+    patient = compact({**values(p), "risk_factors": sorted(p.risk_factors)})
+    # Not compacted: null is an answer here ("don't know"), but for the one not asked.
+    symptoms: dict[str, Any] = values(s, "course_reported")
+    symptoms["red_flags"] = values(s.red_flags)
     if s.course_reported is not None:
         symptoms["course_reported"] = s.course_reported
-    diary = [
-        compact({k: getattr(e, k) for k in pw.DiaryEntry.__dataclass_fields__}) for e in case.diary
-    ]
     return {
         "schema_version": 1,
         "today": case.today.isoformat(),
@@ -177,14 +160,12 @@ def case_to_dict(case: pw.Case) -> dict[str, Any]:
         "patient": patient,
         "onset": case.onset.isoformat() if case.onset else None,
         "symptoms": symptoms,
-        "diary": diary,
-        "medication": compact(
-            {
-                "step": med.step,
-                "paracetamol_since": med.paracetamol_since,
-                "nsaid": med.nsaid,
-                "nsaid_since": med.nsaid_since,
-                "opioid_since": med.opioid_since,
-            }
-        ),
+        "diary": [compact(values(e)) for e in case.diary],
+        "medication": compact(values(case.medication)),
     }
+
+
+_FIELDS = {
+    cls: dataclasses.fields(cls)
+    for cls in (pw.Patient, pw.Symptoms, pw.RedFlags, pw.DiaryEntry, pw.Medication)
+}

@@ -12,13 +12,14 @@ import datetime as dt
 from dataclasses import dataclass, field
 from enum import IntEnum
 from fractions import Fraction
-from typing import Literal
+from typing import Literal, get_args
 
 Language = Literal["nl", "en"]
 LegPainReach = Literal["none", "above_knee", "below_knee"]
 Weakness = Literal["none", "stable", "progressive"]
 CourseReported = Literal["much_better", "a_little_better", "same", "worse"]
 Phase = Literal["acute", "recovery", "checkpoint", "recovered"]
+# CLINICAL.md §6: written in order of precedence, earlier wins (ACTION_PRECEDENCE).
 Action = Literal[
     "urgent_review",
     "discuss_step_up",
@@ -29,16 +30,7 @@ Action = Literal[
     "continue",
 ]
 
-# CLINICAL.md §6: earlier in this tuple wins.
-ACTION_PRECEDENCE: tuple[Action, ...] = (
-    "urgent_review",
-    "discuss_step_up",
-    "review_opioid",
-    "take_regularly",
-    "start_paracetamol",
-    "discuss_step_down",
-    "continue",
-)
+ACTION_PRECEDENCE: tuple[Action, ...] = get_args(Action)
 
 ALARM_QUESTIONS: tuple[str, ...] = (
     "saddle_numbness",

@@ -10,7 +10,7 @@ from typing import cast
 from sqlalchemy import Table, bindparam, delete, func, select
 from sqlalchemy.orm import Session
 
-from rughernia.store.clock import utcnow
+from rughernia.store.clock import when
 from rughernia.store.tables import LoginFailure, SessionRow, Team, TeamMember, User
 from rughernia.store.upsert import upsert
 
@@ -19,10 +19,10 @@ def team_by_name(session: Session, name: str) -> Team | None:
     return session.scalars(select(Team).where(Team.name == name)).first()
 
 
-def ensure_team(session: Session, name: str) -> Team:
+def ensure_team(session: Session, name: str, *, at: dt.datetime | None = None) -> Team:
     team = team_by_name(session, name)
     if team is None:
-        team = Team(name=name, created_at=utcnow())
+        team = Team(name=name, created_at=when(at))
         session.add(team)
         session.flush()
     return team
@@ -40,6 +40,7 @@ def add_user(
     role: str,
     display_name: str = "",
     team_ids: Iterable[int] = (),
+    at: dt.datetime | None = None,
 ) -> User:
     user = User(
         username=username,
@@ -47,7 +48,7 @@ def add_user(
         role=role,
         display_name=display_name,
         active=True,
-        created_at=utcnow(),
+        created_at=when(at),
     )
     session.add(user)
     session.flush()
@@ -102,13 +103,19 @@ def delete_user(session: Session, user_id: int) -> None:
 
 
 def add_session(
-    session: Session, *, user_id: int, token_hash: str, csrf_token: str, expires_at: dt.datetime
+    session: Session,
+    *,
+    user_id: int,
+    token_hash: str,
+    csrf_token: str,
+    expires_at: dt.datetime,
+    at: dt.datetime | None = None,
 ) -> SessionRow:
     row = SessionRow(
         token_hash=token_hash,
         user_id=user_id,
         csrf_token=csrf_token,
-        created_at=utcnow(),
+        created_at=when(at),
         expires_at=expires_at,
     )
     session.add(row)

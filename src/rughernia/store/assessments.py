@@ -16,7 +16,7 @@ from typing import Any, cast
 from sqlalchemy import Table, bindparam, func, insert, select
 from sqlalchemy.orm import Session
 
-from rughernia.store.clock import utcnow
+from rughernia.store.clock import when
 from rughernia.store.tables import AlarmAck, AssessmentRow
 
 
@@ -45,9 +45,15 @@ _INSERT = insert(_ASSESSMENTS).returning(_ASSESSMENTS.c.id)
 
 
 def add_assessment(
-    session: Session, patient_id: int, today: dt.date, data: dict[str, Any], cause: str
+    session: Session,
+    patient_id: int,
+    today: dt.date,
+    data: dict[str, Any],
+    cause: str,
+    *,
+    at: dt.datetime | None = None,
 ) -> Stored:
-    now = utcnow()
+    now = when(at)
     values = {
         "patient_id": patient_id,
         "created_at": now,
@@ -159,7 +165,13 @@ def acknowledgements(session: Session, assessment_ids: list[int]) -> dict[int, A
 
 
 def acknowledge(
-    session: Session, row: AssessmentRow | Stored, *, user_id: int, user_name: str, note: str
+    session: Session,
+    row: AssessmentRow | Stored,
+    *,
+    user_id: int,
+    user_name: str,
+    note: str,
+    at: dt.datetime | None = None,
 ) -> tuple[AlarmAck, bool]:
     """Acknowledge once; a second acknowledgement returns the first (False = not new)."""
     existing = acknowledgement(session, row.id)
@@ -170,7 +182,7 @@ def acknowledge(
         patient_id=row.patient_id,
         user_id=user_id,
         user_name=user_name,
-        at=utcnow(),
+        at=when(at),
         note=note,
     )
     session.add(ack)

@@ -6,6 +6,7 @@ they may outlive an erased record. The caller owns the transaction.
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import cast
@@ -13,7 +14,7 @@ from typing import cast
 from sqlalchemy import Table, insert, select
 from sqlalchemy.orm import Session
 
-from rughernia.store.clock import utcnow
+from rughernia.store.clock import when
 from rughernia.store.tables import AuditRow
 
 AUDIT_TABLE = cast(Table, AuditRow.__table__)
@@ -35,9 +36,11 @@ def write(
     action: str,
     outcome: str,
     patient_ids: Iterable[int | None] = (None,),
+    *,
+    at: dt.datetime | None = None,
 ) -> None:
     """One row per patient touched (a list read touches many) in one statement."""
-    at = utcnow()
+    at = when(at)
     rows = [
         {
             "at": at,

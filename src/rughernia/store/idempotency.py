@@ -14,7 +14,7 @@ from typing import Any
 from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
 
-from rughernia.store.clock import utcnow
+from rughernia.store.clock import when
 from rughernia.store.tables import IdempotencyKey
 
 
@@ -53,7 +53,7 @@ def save(
             fingerprint=fingerprint,
             status_code=status_code,
             body=body,
-            created_at=at or utcnow(),
+            created_at=when(at),
         )
     )
     session.flush()

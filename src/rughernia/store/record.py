@@ -15,7 +15,7 @@ from sqlalchemy import Table, bindparam, delete, exists, select
 from sqlalchemy.engine import Row
 from sqlalchemy.orm import Session
 
-from rughernia.store.clock import utcnow
+from rughernia.store.clock import when
 from rughernia.store.tables import (
     DIARY_FIELDS,
     MEDICATION_FIELDS,
@@ -37,6 +37,7 @@ def add_patient(
     language: str,
     invitation_hash: str | None,
     invitation_expires_at: dt.datetime | None,
+    at: dt.datetime | None = None,
 ) -> PatientRow:
     row = PatientRow(
         team_id=team_id,
@@ -44,7 +45,7 @@ def add_patient(
         language=language,
         invitation_hash=invitation_hash,
         invitation_expires_at=invitation_expires_at,
-        created_at=utcnow(),
+        created_at=when(at),
     )
     session.add(row)
     session.flush()
@@ -125,11 +126,18 @@ def intake(session: Session, patient_id: int) -> dict[str, Any] | None:
     return None if row is None else dict(row.data)
 
 
-def put_intake(session: Session, patient_id: int, data: dict[str, Any], by: int | None) -> None:
+def put_intake(
+    session: Session,
+    patient_id: int,
+    data: dict[str, Any],
+    by: int | None,
+    *,
+    at: dt.datetime | None = None,
+) -> None:
     upsert(
         session,
         _INTAKES,
-        {"patient_id": patient_id, "data": data, "updated_at": utcnow(), "updated_by": by},
+        {"patient_id": patient_id, "data": data, "updated_at": when(at), "updated_by": by},
         keys=["patient_id"],
         update=["data", "updated_at", "updated_by"],
     )
@@ -158,13 +166,18 @@ def diary(
 
 
 def put_diary_entry(
-    session: Session, patient_id: int, date: dt.date, fields: dict[str, Any]
+    session: Session,
+    patient_id: int,
+    date: dt.date,
+    fields: dict[str, Any],
+    *,
+    at: dt.datetime | None = None,
 ) -> None:
     """Write the entry of this date, replacing any earlier one.
 
     Keyed by patient and date, so a retried PUT leaves exactly one entry.
     """
-    now = utcnow()
+    now = when(at)
     values = {name: fields.get(name) for name in DIARY_FIELDS}
     upsert(
         session,
@@ -212,9 +225,10 @@ def set_medication(
     by: int,
     by_name: str,
     reason: str,
+    at: dt.datetime | None = None,
 ) -> MedicationChange:
     """Set the current medication and keep the change (who, when, why) in the history."""
-    now = utcnow()
+    now = when(at)
     fields = {name: values.get(name) for name in MEDICATION_FIELDS}
     fields["step"] = fields["step"] or 0
     upsert(
@@ -249,12 +263,15 @@ def medication_history(session: Session, patient_id: int) -> list[MedicationChan
 # --- the record as a case ---------------------------------------------------------
 
 
+# One row for any patient: the intake (None before there is one) and the medication.
 _INTAKE_AND_MEDICATION = (
     select(_INTAKES.c.data, *(_MEDICATIONS.c[name] for name in MEDICATION_FIELDS))
     .select_from(
-        _INTAKES.outerjoin(_MEDICATIONS, _MEDICATIONS.c.patient_id == _INTAKES.c.patient_id)
+        _PATIENTS.outerjoin(_INTAKES, _INTAKES.c.patient_id == _PATIENTS.c.id).outerjoin(
+            _MEDICATIONS, _MEDICATIONS.c.patient_id == _PATIENTS.c.id
+        )
     )
-    .where(_INTAKES.c.patient_id == bindparam("patient_id"))
+    .where(_PATIENTS.c.id == bindparam("patient_id"))
 )
 # Plain rows, not ORM objects: every diary write re-reads the whole diary, and building
 # an object per entry was most of a write's time on a long diary.
@@ -266,20 +283,31 @@ _DIARY_ROWS = (
 
 
 def case_data(
-    session: Session, patient_id: int, today: dt.date, language: str
+    session: Session,
+    patient_id: int,
+    today: dt.date,
+    language: str,
+    *,
+    need_intake: bool = True,
 ) -> dict[str, Any] | None:
-    """The stored record as case JSON for ``today``; None without an intake (no symptoms yet)."""
+    """The stored record as case JSON for ``today``, in two queries.
+
+    Without an intake (no symptoms yet) it is None; with ``need_intake=False`` it
+    is the rest of the record (diary, medication) all the same, for the writes
+    that are about to add the intake or may come before it.
+    """
     connection = session.connection()
     found = connection.execute(_INTAKE_AND_MEDICATION, {"patient_id": patient_id}).first()
-    if found is None:
+    has_intake = found is not None and found.data is not None
+    if need_intake and not has_intake:
         return None
     return {
         "today": today.isoformat(),
         "language": language,
-        **found.data,
+        **(found.data if found is not None and has_intake else {}),
         "diary": [
             entry_dict(row[0], dict(zip(DIARY_FIELDS, row[1:], strict=True)))
             for row in connection.execute(_DIARY_ROWS, {"patient_id": patient_id})
         ],
-        "medication": medication_dict(None if found.step is None else found),
+        "medication": medication_dict(None if found is None or found.step is None else found),
     }

@@ -156,46 +156,42 @@ class DiaryRow(Base):
     updated_at: Mapped[dt.datetime]
 
 
-DIARY_FIELDS = (
-    "leg_pain",
-    "back_pain",
-    "pain_tolerable",
-    "painkillers_as_scheduled",
-    "paracetamol_mg",
-    "nsaid_taken",
-    "opioid_taken",
-    "hours_lying_daytime",
-    "exercised",
-    "note",
-)
-MEDICATION_FIELDS = ("step", "paracetamol_since", "nsaid", "nsaid_since", "opioid_since")
+class _Medication:
+    """The medication's fields, alike in the current medication and in each change of it."""
 
-
-class MedicationRow(Base):
-    __tablename__ = "medications"
-    patient_id: Mapped[int] = mapped_column(
-        ForeignKey("patients.id", ondelete="CASCADE"), primary_key=True
-    )
     step: Mapped[int] = mapped_column(Integer)
     paracetamol_since: Mapped[dt.date | None] = mapped_column(Date)
     nsaid: Mapped[str | None] = mapped_column(String(20))
     nsaid_since: Mapped[dt.date | None] = mapped_column(Date)
     opioid_since: Mapped[dt.date | None] = mapped_column(Date)
+
+
+class MedicationRow(_Medication, Base):
+    __tablename__ = "medications"
+    patient_id: Mapped[int] = mapped_column(
+        ForeignKey("patients.id", ondelete="CASCADE"), primary_key=True
+    )
     updated_at: Mapped[dt.datetime]
     updated_by: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
 
 
-class MedicationChange(Base):
+def _contract_columns(table: type[Base], *bookkeeping: str) -> tuple[str, ...]:
+    """A table's columns in the contract's shape: all but its keys and bookkeeping."""
+    skip = {"id", "patient_id", *bookkeeping}
+    return tuple(c.name for c in table.__table__.columns if c.name not in skip)
+
+
+# The entry's fields (but its date), and the medication's, as the tables above hold them.
+DIARY_FIELDS = _contract_columns(DiaryRow, "date", "created_at", "updated_at")
+MEDICATION_FIELDS = tuple(_Medication.__annotations__)
+
+
+class MedicationChange(_Medication, Base):
     __tablename__ = "medication_changes"
     id: Mapped[int] = mapped_column(primary_key=True)
     patient_id: Mapped[int] = mapped_column(
         ForeignKey("patients.id", ondelete="CASCADE"), index=True
     )
-    step: Mapped[int] = mapped_column(Integer)
-    paracetamol_since: Mapped[dt.date | None] = mapped_column(Date)
-    nsaid: Mapped[str | None] = mapped_column(String(20))
-    nsaid_since: Mapped[dt.date | None] = mapped_column(Date)
-    opioid_since: Mapped[dt.date | None] = mapped_column(Date)
     changed_at: Mapped[dt.datetime]
     changed_by: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
     # Kept beside the id so the history still says who after an account is removed.

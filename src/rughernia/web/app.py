@@ -9,12 +9,12 @@ from contextlib import asynccontextmanager
 from fastapi import FastAPI
 
 from rughernia import __version__
+from rughernia.care.passwords import Passwords
 from rughernia.settings import Settings
 from rughernia.store.engine import make_engine, relaxed, session_factory
 from rughernia.web import api, docs, problems
 from rughernia.web.context import AppState, Clock
 from rughernia.web.headers import SecurityHeaders
-from rughernia.web.passwords import Passwords
 
 DESCRIPTION = (
     "The care pathway of the Dutch leaflet 'Rughernia' (lumbar disc herniation with "

@@ -17,7 +17,6 @@ from __future__ import annotations
 
 import asyncio
 import datetime as dt
-import hashlib
 import hmac
 import weakref
 from collections.abc import AsyncIterator, Callable
@@ -29,13 +28,11 @@ from fastapi import Depends, Request
 from sqlalchemy.orm import Session, sessionmaker
 from starlette.concurrency import run_in_threadpool
 
+from rughernia.care import access, signin
+from rughernia.care.passwords import Passwords
+from rughernia.care.shapes import MAX_ID, Actor, SignedIn
 from rughernia.settings import Settings
-from rughernia.store import accounts, audit
-from rughernia.store.accounts import SignedIn
-from rughernia.store.audit import Actor
-from rughernia.store.tables import MAX_ID
-from rughernia.web.passwords import Passwords
-from rughernia.web.problems import ApiError
+from rughernia.web.problems import ApiError, is_unauthenticated
 
 SESSION_COOKIE = "rughernia_session"
 CSRF_COOKIE = "rughernia_csrf"
@@ -89,8 +86,8 @@ async def db(request: Request) -> AsyncIterator[Session]:
         session = factory()
         try:
             yield session
-        except ApiError as exc:
-            if exc.status == 401:
+        except Exception as exc:
+            if is_unauthenticated(exc):
                 await run_in_threadpool(_audit_unauthenticated, session, request)
             raise
         finally:
@@ -139,9 +136,7 @@ def _audit_unauthenticated(session: Session, request: Request) -> None:
     template = str(getattr(route, "path_format", None) or "{patient_id}")
     action = f"{request.method} {template.partition('{patient_id}')[2] or '/'}"[:40]
     client = request.client.host if request.client else None
-    session.rollback()
-    audit.write(session, Actor(None, None, None, client), action, "unauthenticated", [int(raw)])
-    session.commit()
+    access.unauthenticated(session, client, action, int(raw), app_state(request).clock())
 
 
 @dataclass(slots=True)
@@ -162,7 +157,6 @@ class Ctx:
     _csrf_sent: str | None = None  # set by signed_in for cookie-signed unsafe requests
     _resolved: bool = False
     _user: SignedIn | None = None
-    _team_ids: list[int] | None = field(default=None)
 
     @property
     def user(self) -> SignedIn | None:
@@ -175,7 +169,7 @@ class Ctx:
             return
         self._resolved = True
         if self._token is not None and self._db is not None:
-            found = accounts.session_user(self._db, token_hash(self._token), self.now)
+            found = signin.signed_in(self._db, self._token, self.now)
             if found is None and not self.via_cookie:  # a stale cookie is just no session
                 raise ApiError(
                     401,
@@ -211,16 +205,6 @@ class Ctx:
             role=u.role if u else None,
             client_address=self.client_address,
         )
-
-    def team_ids(self, session: Session) -> list[int]:
-        if self._team_ids is None:
-            user = self.user
-            self._team_ids = accounts.team_ids_of(session, user.id) if user else []
-        return self._team_ids
-
-
-def token_hash(token: str) -> str:
-    return hashlib.sha256(token.encode()).hexdigest()
 
 
 def _bearer(request: Request) -> str | None:

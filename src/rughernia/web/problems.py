@@ -1,9 +1,13 @@
 """Errors as ``application/problem+json`` (RFC 9457), and the handlers that make them.
 
-Every error leaves the app through here: our own ``ApiError``, FastAPI's
-request validation, the contract's ``CaseInvalid``, unknown routes, and, as a
-last resort, any other exception, which becomes a bare 500 without a trace.
-Validation problems carry ``errors``: one ``{path, pointer, message}`` each.
+Every error leaves the app through here, mapped once: the domain errors of
+``rughernia.care.errors`` (by ``CARE_PROBLEMS``: status and ``type``), the
+web's own ``ApiError`` (what only HTTP can get wrong: a token header, CSRF,
+the media type, the body size), FastAPI's request validation, the contract's
+``CaseInvalid``, unknown routes, database trouble, and, as a last resort, any
+other exception, which becomes a bare 500 without a trace. Validation problems
+carry ``errors``: one ``{path, pointer, message}`` each. A replayed
+``Idempotency-Key`` leaves here too, as its first answer.
 """
 
 from __future__ import annotations
@@ -20,6 +24,8 @@ from fastapi.routing import iter_route_contexts
 from sqlalchemy.exc import DataError, IntegrityError, OperationalError
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
+from rughernia.care import errors as care
+from rughernia.care.once import Replayed
 from rughernia.contract import CaseInvalid
 from rughernia.pathway.checks import Problem
 
@@ -28,8 +34,28 @@ TYPE_BASE = "https://rughernia.example/problems/"
 log = logging.getLogger("rughernia.web")
 
 
+# Each domain error's status and problem type; a subclass not named here takes its parent's.
+CARE_PROBLEMS: dict[type[care.CareError], tuple[int, str]] = {
+    care.NotSignedIn: (401, "unauthenticated"),
+    care.SignInFailed: (401, "sign-in-failed"),
+    care.Forbidden: (403, "forbidden"),
+    care.NotFound: (404, "not-found"),
+    care.InvitationUnknown: (404, "invitation-unknown"),
+    care.Invalid: (422, "validation"),
+    care.KeyReused: (422, "idempotency-key-reused"),
+    care.Conflict: (409, "conflict"),
+    care.IntakeRequired: (409, "intake-required"),
+    care.RecordNotAssessable: (409, "record-not-assessable"),
+    care.NoAlarm: (409, "no-alarm"),
+    care.UsernameTaken: (409, "username-taken"),
+    care.TeamExists: (409, "team-exists"),
+    care.InProgress: (409, "idempotency-conflict"),
+    care.Throttled: (429, "throttled"),
+}
+
+
 class ApiError(Exception):
-    """An answer other than success; raised anywhere in a handler."""
+    """An answer other than success that only HTTP has: raised by the web layer itself."""
 
     def __init__(
         self,
@@ -50,10 +76,22 @@ class ApiError(Exception):
         self.headers = headers or {}
 
 
+def from_care(error: care.CareError) -> ApiError:
+    """The problem a domain error is, over HTTP."""
+    status, kind = next(CARE_PROBLEMS[cls] for cls in type(error).__mro__ if cls in CARE_PROBLEMS)
+    headers = {} if error.retry_after is None else {"Retry-After": str(error.retry_after)}
+    return ApiError(status, kind, error.title, error.detail, errors=error.problems, headers=headers)
+
+
+def is_unauthenticated(error: Exception) -> bool:
+    """No valid session (the db dependency audits such attempts on a record)."""
+    if isinstance(error, care.NotSignedIn):
+        return True
+    return isinstance(error, ApiError) and error.status == 401
+
+
 def invalid(problems: Iterable[Problem], title: str = "The request has invalid fields") -> ApiError:
-    found = list(problems)
-    detail = "; ".join(str(p) for p in found)
-    return ApiError(422, "validation", title, detail, errors=found)
+    return from_care(care.Invalid(problems, title))
 
 
 def problem_body(
@@ -120,6 +158,14 @@ def install(app: FastAPI) -> None:
         assert isinstance(exc, ApiError)
         return problem_response(exc)
 
+    async def on_care_error(_request: Request, exc: Exception) -> JSONResponse:
+        assert isinstance(exc, care.CareError)
+        return problem_response(from_care(exc))
+
+    async def on_replayed(_request: Request, exc: Exception) -> JSONResponse:
+        assert isinstance(exc, Replayed)
+        return JSONResponse(exc.body, exc.status, headers={"Idempotent-Replayed": "true"})
+
     async def on_case_invalid(_request: Request, exc: Exception) -> JSONResponse:
         assert isinstance(exc, CaseInvalid)
         return problem_response(invalid(exc.problems, "The case has invalid fields"))
@@ -166,6 +212,8 @@ def install(app: FastAPI) -> None:
         return problem_response(ApiError(500, "internal", "Something went wrong on our side"))
 
     app.add_exception_handler(ApiError, on_api_error)
+    app.add_exception_handler(care.CareError, on_care_error)
+    app.add_exception_handler(Replayed, on_replayed)
     app.add_exception_handler(CaseInvalid, on_case_invalid)
     app.add_exception_handler(RequestValidationError, on_validation)
     app.add_exception_handler(StarletteHTTPException, on_http)

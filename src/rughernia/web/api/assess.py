@@ -9,8 +9,8 @@ from starlette.concurrency import run_in_threadpool
 from rughernia.content import load
 from rughernia.contract import AssessmentModel, CaseModel, parse_case_json
 from rughernia.pathway import assess
-from rughernia.web.api.body import documented, raw_json_body
-from rughernia.web.api.errors import VALIDATION
+from rughernia.web.api.inputs import documented, raw_json_body
+from rughernia.web.problem_responses import VALIDATION
 
 router = APIRouter(tags=["assess"])
 

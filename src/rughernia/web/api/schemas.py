@@ -12,6 +12,7 @@ from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints
 
+from rughernia.care.accounts import USERNAME_PATTERN
 from rughernia.contract import (
     AssessmentModel,
     DiaryEntryModel,
@@ -22,7 +23,7 @@ from rughernia.contract import (
 
 # The database cannot store NUL characters; the schema says so, so clients can know.
 Text = Annotated[str, StringConstraints(pattern=r"^[^\x00]*$")]
-Username = Annotated[str, StringConstraints(pattern=r"^[a-z0-9][a-z0-9._-]{2,63}$")]
+Username = Annotated[str, StringConstraints(pattern=USERNAME_PATTERN)]
 Password = Annotated[str, StringConstraints(min_length=1, max_length=200, pattern=r"^[^\x00]*$")]
 NewPassword = Annotated[
     str, StringConstraints(min_length=10, max_length=200, pattern=r"^[^\x00]*$")

@@ -1,19 +1,23 @@
-"""Stored rows as the JSON the API answers with (the shapes of ``schemas``)."""
+"""The care layer's results as the JSON the API answers with (the shapes of ``schemas``)."""
 
 from __future__ import annotations
 
 import datetime as dt
 from typing import Any
 
-from rughernia.store.accounts import SignedIn
-from rughernia.store.assessments import Stored
-from rughernia.store.record import Patient
-from rughernia.store.tables import (
+from rughernia.care.accounts import Account
+from rughernia.care.medication import Medication
+from rughernia.care.patients import Listed
+from rughernia.care.privacy import Export
+from rughernia.care.shapes import (
     AlarmAck,
     AssessmentRow,
     AuditRow,
     MedicationChange,
+    Patient,
     PatientRow,
+    SignedIn,
+    Stored,
     User,
 )
 
@@ -91,4 +95,33 @@ def access_entry(row: AuditRow) -> dict[str, Any]:
         "role": row.role,
         "action": row.action,
         "outcome": row.outcome,
+    }
+
+
+def account(found: Account) -> dict[str, Any]:
+    return user(found.user, found.teams, found.patient_id)
+
+
+def listed(found: Listed) -> dict[str, Any]:
+    return patient(found.patient, summary(found.latest, found.acknowledged))
+
+
+def medication(found: Medication) -> dict[str, Any]:
+    return {
+        "medication": found.current,
+        "history": [medication_change(c, m) for c, m in found.history],
+        "assessment": None if found.assessment is None else stored_assessment(found.assessment),
+    }
+
+
+def export(found: Export) -> dict[str, Any]:
+    return {
+        "exported_at": iso(found.at),
+        "patient": patient(found.patient),
+        "intake": found.intake,
+        "diary": found.diary,
+        "medication": found.medication,
+        "medication_history": [medication_change(c, m) for c, m in found.medication_history],
+        "assessments": [stored_assessment(a, ack) for a, ack in found.assessments],
+        "access_log": [access_entry(a) for a in found.access_log],
     }

@@ -13,25 +13,17 @@ from typing import Any
 
 from sqlalchemy.orm import Session
 
+from rughernia.care import assessment
+from rughernia.care.passwords import Passwords
+from rughernia.contract import NO_ALARM_SYMPTOMS
 from rughernia.store import accounts, record
-from rughernia.web import reassess
-from rughernia.web.passwords import Passwords
 
 TEAM = "Demo huisartsenpraktijk"
 PASSWORD = "rughernia-demo"  # noqa: S105 - printed to the user on purpose: demo only
 CLINICIAN = "dokter"
 ADMIN = "beheer"
 
-NO_ALARMS: dict[str, Any] = {
-    "leg_pain_reaches": "below_knee",
-    "both_legs": False,
-    "weakness": "none",
-    "weakness_severe": False,
-    "saddle_numbness": False,
-    "incontinence": False,
-    "urinary_retention": False,
-    "back_pain": True,
-}
+NO_ALARMS: dict[str, Any] = {**NO_ALARM_SYMPTOMS, "back_pain": True}
 
 
 @dataclass(frozen=True)
@@ -93,10 +85,17 @@ def is_empty(session: Session) -> bool:
     return accounts.count_users(session) == 0
 
 
-def create(session: Session, passwords: Passwords, today: dt.date) -> list[DemoPatient]:
-    """Fill the database with the demo; the caller commits."""
+def is_there(session: Session) -> bool:
+    """The demo's clinician exists, so the demo was made before."""
+    return accounts.user_by_name(session, CLINICIAN) is not None
+
+
+def create(
+    session: Session, passwords: Passwords, today: dt.date, at: dt.datetime
+) -> list[DemoPatient]:
+    """Fill the database with the demo as of ``today`` (now: ``at``); the caller commits."""
     hashed = passwords.hash(PASSWORD)
-    team = accounts.ensure_team(session, TEAM)
+    team = accounts.ensure_team(session, TEAM, at=at)
     clinician = accounts.add_user(
         session,
         username=CLINICIAN,
@@ -104,15 +103,22 @@ def create(session: Session, passwords: Passwords, today: dt.date) -> list[DemoP
         role="clinician",
         display_name="Dokter Demo",
         team_ids=[team.id],
+        at=at,
     )
-    accounts.add_user(session, username=ADMIN, password_hash=hashed, role="admin")
+    accounts.add_user(session, username=ADMIN, password_hash=hashed, role="admin", at=at)
     for demo in PATIENTS:
-        _patient(session, demo, team.id, hashed, clinician.id, today)
+        _patient(session, demo, team.id, hashed, clinician.id, today, at)
     return PATIENTS
 
 
 def _patient(
-    session: Session, demo: DemoPatient, team_id: int, hashed: str, by: int, today: dt.date
+    session: Session,
+    demo: DemoPatient,
+    team_id: int,
+    hashed: str,
+    by: int,
+    today: dt.date,
+    at: dt.datetime,
 ) -> None:
     user = accounts.add_user(
         session,
@@ -120,6 +126,7 @@ def _patient(
         password_hash=hashed,
         role="patient",
         display_name=demo.name,
+        at=at,
     )
     row = record.add_patient(
         session,
@@ -128,6 +135,7 @@ def _patient(
         language="nl",
         invitation_hash=None,
         invitation_expires_at=None,
+        at=at,
     )
     row.user_id = user.id
     onset = today - dt.timedelta(days=demo.onset_days_ago)
@@ -136,7 +144,7 @@ def _patient(
         "patient": {"age": demo.age, "sex": "unknown", "weight_kg": 75},
         "symptoms": {**NO_ALARMS, **demo.symptoms},
     }
-    record.put_intake(session, row.id, intake, user.id)
+    record.put_intake(session, row.id, intake, user.id, at=at)
     days = [(onset + dt.timedelta(days=i + 1), pain) for i, pain in enumerate(demo.pains)]
     days = [(day, pain) for day, pain in days if pain >= 0 and day <= today]
     for n, (day, pain) in enumerate(days):
@@ -152,14 +160,20 @@ def _patient(
         }
         if n == len(days) - 1:
             entry.update(demo.last_entry)
-        record.put_diary_entry(session, row.id, day, entry)
+        record.put_diary_entry(session, row.id, day, entry, at=at)
     medication = {"step": demo.step, "paracetamol_since": onset + dt.timedelta(days=1)}
     if demo.step >= 2:
         medication |= {"nsaid": "naproxen", "nsaid_since": onset + dt.timedelta(days=7)}
     record.set_medication(
-        session, row.id, medication, by=by, by_name=CLINICIAN, reason="Demo: start of the pathway"
+        session,
+        row.id,
+        medication,
+        by=by,
+        by_name=CLINICIAN,
+        reason="Demo: start of the pathway",
+        at=at,
     )
-    reassess.assess_and_store(session, row.id, today, row.language, "demo")
+    assessment.assess_and_store(session, row.id, today, row.language, "demo", at)
 
 
 def sign_in_help(base_url: str) -> str:

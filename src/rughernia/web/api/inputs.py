@@ -1,19 +1,72 @@
-"""Raw JSON bodies for routes whose shape is the shared contract.
+"""What a request brings: path and header parameters, dates, the Idempotency-Key, JSON bodies.
 
-These bodies are validated by ``parse_case`` (so errors carry the contract's
-field paths); FastAPI only documents them, through ``documented``.
+Raw JSON bodies are for routes whose shape is the shared contract: they are
+validated by ``parse_case`` in ``rughernia.care`` (so errors carry the
+contract's field paths); FastAPI only documents them, through ``documented``.
+Bad input is the domain's ``Invalid``, naming the field, as everywhere.
 """
 
 from __future__ import annotations
 
+import datetime as dt
 import json
-from typing import Any
+import re
+from collections.abc import Callable
+from typing import Annotated, Any, TypeVar
 
-from fastapi import Request
+from fastapi import Header, Path, Request
 from pydantic import BaseModel
 
+from rughernia.care.errors import Invalid, invalid
+from rughernia.care.once import HEADER, Answer, Once
+from rughernia.care.shapes import MAX_ID
 from rughernia.pathway.checks import Problem
-from rughernia.web.problems import ApiError, invalid
+from rughernia.web.context import Ctx
+from rughernia.web.problems import ApiError
+
+T = TypeVar("T")
+
+# --- path and header parameters -------------------------------------------------------
+
+PatientId = Annotated[int, Path(ge=1, le=MAX_ID, description="the patient's id")]
+AssessmentId = Annotated[int, Path(ge=1, le=MAX_ID)]
+IdempotencyKey = Annotated[
+    str | None,
+    Header(
+        alias=HEADER,
+        description="a retry with the same key gets the first answer",
+        min_length=1,
+        max_length=200,
+        pattern=r"^[\x20-\x7e]+$",
+    ),
+]
+
+
+def once(
+    ctx: Ctx, key: str | None, method: str, path: str, body: Any, answer: Callable[[T], Answer]
+) -> Once[T]:
+    """The request as the care layer remembers it for a retry with the same key."""
+    lifetime = dt.timedelta(hours=ctx.settings.idempotency_hours)
+    return Once(key, (method, path, body), answer, lifetime)
+
+
+# --- dates in URLs: strictly YYYY-MM-DD -----------------------------------------------
+
+_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+# For Path()/Query(): the pattern is checked by FastAPI, the calendar by ``parse_date``.
+DATE_SCHEMA: dict[str, Any] = {"pattern": _DATE.pattern, "json_schema_extra": {"format": "date"}}
+
+
+def parse_date(value: str, path: str) -> dt.date:
+    if _DATE.match(value):
+        try:
+            return dt.date.fromisoformat(value)
+        except ValueError:
+            pass
+    raise invalid(path, f"{value[:40]!r} is not a valid date; use YYYY-MM-DD")
+
+
+# --- JSON bodies ------------------------------------------------------------------------
 
 MAX_BODY_BYTES = 1_000_000
 # Models referenced from openapi_extra; the OpenAPI builder adds their schemas.
@@ -54,10 +107,10 @@ async def json_body(request: Request) -> Any:
     try:
         data = json.loads(raw, parse_constant=_reject_constant)
     except (ValueError, RecursionError):
-        raise invalid([Problem("body", "is not valid JSON")]) from None
+        raise invalid("body", "is not valid JSON") from None
     nul = _nul_path(data, "")
     if nul is not None:
-        raise invalid([Problem(nul or "body", "must not contain NUL characters")])
+        raise Invalid([Problem(nul or "body", "must not contain NUL characters")])
     return data
 
 
@@ -83,5 +136,5 @@ def _nul_path(value: Any, path: str) -> str | None:
 
 def json_object(data: Any) -> dict[str, Any]:
     if not isinstance(data, dict):
-        raise invalid([Problem("body", "must be a JSON object")])
+        raise invalid("body", "must be a JSON object")
     return data

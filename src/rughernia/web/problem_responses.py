@@ -1,4 +1,4 @@
-"""The error answers each route may give, for the OpenAPI document."""
+"""The problem answers each route may give, as OpenAPI response descriptions (see problems.py)."""
 
 from __future__ import annotations
 

@@ -1,0 +1,93 @@
+"""Assessing the record: as of a date (stored when it changed), after each write, its history.
+
+No clinical logic here: the case is the stored record (``care.case``), and
+every triage and finding comes from ``rughernia.pathway.assess``.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from sqlalchemy.orm import Session
+
+from rughernia.care import case as record_case
+from rughernia.care.access import Actor, on_record
+from rughernia.care.errors import IntakeRequired, NotFound
+from rughernia.content import load
+from rughernia.pathway import Case, assess
+from rughernia.store import assessments
+from rughernia.store.assessments import Stored
+from rughernia.store.tables import AlarmAck, AssessmentRow
+
+# A stored assessment and its acknowledgement (None: not acknowledged).
+Seen = tuple[Stored, AlarmAck | None]
+
+
+def store(session: Session, patient_id: int, case: Case, cause: str, at: dt.datetime) -> Stored:
+    """Assess an already validated case of this patient's record and store the result."""
+    result = assess(case, load()).to_dict()
+    return assessments.add_assessment(session, patient_id, case.today, result, cause, at=at)
+
+
+def assess_and_store(
+    session: Session, patient_id: int, today: dt.date, language: str, cause: str, at: dt.datetime
+) -> Seen | None:
+    """Assess the stored record as of ``today``; None without an intake. No audit, no commit.
+
+    The result is stored unless the newest stored assessment is this same
+    assessment of the same day: then that one (and its acknowledgement) is the
+    answer, so looking at an unchanged record adds nothing to its history.
+    """
+    case = record_case.stored(session, patient_id, today, language)
+    if case is None:
+        return None
+    result = assess(case, load()).to_dict()
+    same = assessments.latest_matching(session, patient_id, today, result)
+    if same is not None:
+        return same
+    return assessments.add_assessment(session, patient_id, today, result, cause, at=at), None
+
+
+def assess_now(
+    session: Session,
+    actor: Actor,
+    patient_id: int,
+    *,
+    today: dt.date,
+    language: str | None,
+    at: dt.datetime,
+) -> Seen:
+    """The record's assessment as of ``today`` (stored if new), in ``language`` or the patient's."""
+    with on_record(session, actor, patient_id, "assessment.read", at=at) as step:
+        row = step.record
+        found = assess_and_store(session, row.id, today, language or row.language, "read", at)
+    if found is None:  # the look was audited all the same
+        raise IntakeRequired("No intake yet, so nothing to assess")
+    return found
+
+
+def history(
+    session: Session,
+    actor: Actor,
+    patient_id: int,
+    *,
+    limit: int,
+    before_id: int | None,
+    at: dt.datetime,
+) -> tuple[list[AssessmentRow], dict[int, AlarmAck]]:
+    """Stored assessments newest first (``limit`` of them, below ``before_id``), with their acks."""
+    with on_record(session, actor, patient_id, "assessment.history", at=at) as step:
+        rows = assessments.history(session, step.record.id, limit=limit, before_id=before_id)
+        acks = assessments.acknowledgements(session, [r.id for r in rows])
+    return rows, acks
+
+
+def one(
+    session: Session, actor: Actor, patient_id: int, assessment_id: int, *, at: dt.datetime
+) -> tuple[AssessmentRow, AlarmAck | None]:
+    with on_record(session, actor, patient_id, "assessment.history", at=at) as step:
+        found = assessments.assessment(session, step.record.id, assessment_id)
+        ack = None if found is None else assessments.acknowledgement(session, found.id)
+    if found is None:
+        raise NotFound("No such assessment for this patient")
+    return found, ack

@@ -1,0 +1,87 @@
+"""The diary: one entry per patient and date. Saving a day re-assesses in the same transaction.
+
+``save_day`` is the whole of "a patient writes a diary day": the check of the
+input, access, the new entry read against the stored record (it must make a
+valid case with it), the write, the new assessment, the audit record, the commit.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from typing import Any
+
+from sqlalchemy.orm import Session
+
+from rughernia.care import assessment
+from rughernia.care import case as record_case
+from rughernia.care.access import Actor, on_record
+from rughernia.care.errors import IntakeRequired, NotFound, invalid
+from rughernia.store import record
+from rughernia.store.assessments import Stored
+from rughernia.store.tables import DIARY_FIELDS
+
+
+@dataclass(frozen=True, slots=True)
+class SavedDay:
+    entry: dict[str, Any]  # as stored, in the contract's shape
+    created: bool  # a new date, not a replaced entry
+    assessment: Stored
+
+
+def days(
+    session: Session,
+    actor: Actor,
+    patient_id: int,
+    first: dt.date | None,
+    last: dt.date | None,
+    *,
+    at: dt.datetime,
+) -> list[dict[str, Any]]:
+    """The entries from ``first`` to ``last`` (inclusive, either open), oldest first."""
+    with on_record(session, actor, patient_id, "diary.read", at=at) as step:
+        rows = record.diary(session, step.record.id, first, last)
+        return [record.diary_dict(e) for e in rows]
+
+
+def day(
+    session: Session, actor: Actor, patient_id: int, date: dt.date, *, at: dt.datetime
+) -> dict[str, Any]:
+    with on_record(session, actor, patient_id, "diary.read", at=at) as step:
+        entry = record.diary_entry(session, step.record.id, date)
+    if entry is None:  # the look was audited all the same
+        raise NotFound(f"No diary entry on {date.isoformat()}")
+    return record.diary_dict(entry)
+
+
+def save_day(
+    session: Session,
+    actor: Actor,
+    patient_id: int,
+    date: dt.date,
+    entry: dict[str, Any],
+    *,
+    today: dt.date,
+    at: dt.datetime,
+) -> SavedDay:
+    """Write the entry of ``date`` (replacing any earlier one) and re-assess as of ``today``."""
+    if entry.get("date") is not None and entry["date"] != date.isoformat():
+        raise invalid("date", f"must be the date in the URL ({date.isoformat()})")
+    entry = {**entry, "date": date.isoformat()}
+    # Lock the record: concurrent writes to one patient re-assess one after another.
+    with on_record(session, actor, patient_id, "diary.write", at=at, lock=True) as step:
+        candidate = record_case.record_json(session, step.record, today)
+        if candidate is None:
+            raise IntakeRequired(
+                "Fill in the intake first",
+                "the alarm questions of the intake are needed before diary entries",
+            )
+        diary = [e for e in candidate["diary"] if e["date"] != entry["date"]] + [entry]
+        case = record_case.with_entry(candidate, diary)
+        parsed = next(e for e in case.diary if e.date == date)
+        fields = {name: getattr(parsed, name) for name in DIARY_FIELDS}
+        # Under the record's lock the diary just read is current: no query to ask if it is new.
+        created = all(e["date"] != entry["date"] for e in candidate["diary"])
+        record.put_diary_entry(session, step.record.id, date, fields, at=at)
+        stored = assessment.store(session, step.record.id, case, "diary", at)
+    return SavedDay(record.entry_dict(date, fields), created, stored)

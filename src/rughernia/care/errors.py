@@ -1,0 +1,120 @@
+"""Why an operation of the record did not happen: the domain errors, all of them.
+
+Raised by ``rughernia.care`` (and by the surfaces' own input checks, for
+``Invalid``); never an HTTP status. Each surface maps them once: the JSON API
+to problem+json in ``web/problems.py`` (the status and ``type`` of each class
+are listed there), the pages later to HTML.
+
+    CareError
+    ├── NotSignedIn            nobody is acting (no valid session)
+    ├── SignInFailed           wrong username or password (or a blocked account)
+    ├── Forbidden              this role may not do this at all
+    ├── NotFound               no such record, or not one of yours (the same answer)
+    │   └── InvitationUnknown  an invitation code that is unknown, used or expired
+    ├── Invalid                the input has problems; ``problems`` names each field
+    ├── KeyReused              an Idempotency-Key sent again with a different request
+    ├── Conflict               the input does not fit what is stored
+    │   ├── IntakeRequired         the intake's alarm questions come first
+    │   ├── RecordNotAssessable    the stored record no longer makes a valid case
+    │   ├── NoAlarm                acknowledging an assessment without an alarm
+    │   ├── UsernameTaken          a username that exists already
+    │   ├── TeamExists             a team name that exists already
+    │   └── InProgress             the same Idempotency-Key is being answered now
+    └── Throttled              too many failed sign-ins; ``retry_after`` seconds
+
+``title`` is a short sentence for people, ``detail`` (or None) says more, and
+``retry_after`` (seconds, or None) says when trying again makes sense.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+
+from rughernia.pathway.checks import Problem
+
+
+class CareError(Exception):
+    def __init__(
+        self,
+        title: str,
+        detail: str | None = None,
+        *,
+        problems: Sequence[Problem] = (),
+        retry_after: int | None = None,
+    ) -> None:
+        super().__init__(detail or title)
+        self.title = title
+        self.detail = detail
+        self.problems = list(problems)
+        self.retry_after = retry_after
+
+
+class NotSignedIn(CareError):
+    pass
+
+
+class SignInFailed(CareError):
+    pass
+
+
+class Forbidden(CareError):
+    pass
+
+
+class NotFound(CareError):
+    pass
+
+
+class InvitationUnknown(NotFound):
+    pass
+
+
+class Invalid(CareError):
+    """Every problem of the input at once, each naming its field."""
+
+    def __init__(
+        self, problems: Iterable[Problem], title: str = "The request has invalid fields"
+    ) -> None:
+        found = list(problems)
+        super().__init__(title, "; ".join(str(p) for p in found), problems=found)
+
+
+class KeyReused(CareError):
+    pass
+
+
+class Conflict(CareError):
+    pass
+
+
+class IntakeRequired(Conflict):
+    pass
+
+
+class RecordNotAssessable(Conflict):
+    pass
+
+
+class NoAlarm(Conflict):
+    pass
+
+
+class UsernameTaken(Conflict):
+    pass
+
+
+class TeamExists(Conflict):
+    pass
+
+
+class InProgress(Conflict):
+    pass
+
+
+class Throttled(CareError):
+    pass
+
+
+def invalid(path: str, message: str) -> Invalid:
+    """The common case: one field, one problem."""
+    return Invalid([Problem(path, message)])

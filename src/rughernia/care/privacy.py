@@ -1,0 +1,68 @@
+"""The patient's rights: everything stored about them, who looked, and erasure."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from typing import Any
+
+from sqlalchemy.orm import Session
+
+from rughernia.care.access import Actor, on_record
+from rughernia.store import accounts, assessments, audit, record
+from rughernia.store.record import Patient
+from rughernia.store.tables import AlarmAck, AssessmentRow, AuditRow, MedicationChange
+
+
+@dataclass(frozen=True, slots=True)
+class Export:
+    at: dt.datetime
+    patient: Patient
+    intake: dict[str, Any] | None
+    diary: list[dict[str, Any]]
+    medication: dict[str, Any]
+    medication_history: list[tuple[MedicationChange, dict[str, Any]]]
+    assessments: list[tuple[AssessmentRow, AlarmAck | None]]
+    access_log: list[AuditRow]
+
+
+def export(session: Session, actor: Actor, patient_id: int, *, at: dt.datetime) -> Export:
+    """Everything stored about the patient (GDPR art. 15 and 20)."""
+    with on_record(session, actor, patient_id, "patient.export", at=at) as step:
+        row = step.record
+        stored = assessments.all_of(session, row.id)
+        acks = assessments.acknowledgements(session, [a.id for a in stored])
+        out = Export(
+            at=at,
+            patient=row,
+            intake=record.intake(session, row.id),
+            diary=[record.diary_dict(e) for e in record.diary(session, row.id)],
+            medication=record.medication_dict(record.medication(session, row.id)),
+            medication_history=[
+                (c, record.medication_dict(c)) for c in record.medication_history(session, row.id)
+            ],
+            assessments=[(a, acks.get(a.id)) for a in stored],
+            access_log=audit.for_patient(session, row.id),
+        )
+    return out
+
+
+def access_log(
+    session: Session, actor: Actor, patient_id: int, *, at: dt.datetime
+) -> list[AuditRow]:
+    """Who read or changed this record, newest first."""
+    with on_record(session, actor, patient_id, "access_log.read", at=at) as step:
+        return audit.for_patient(session, step.record.id)
+
+
+def erase(session: Session, actor: Actor, patient_id: int, *, at: dt.datetime) -> None:
+    """Erase the record and the patient's account (the patient, or an admin on request).
+
+    The audit record names the action and the old id, nothing of the record itself.
+    """
+    roles = ("patient", "admin")
+    with on_record(session, actor, patient_id, "patient.erase", at=at, roles=roles) as step:
+        user_id = step.record.user_id
+        record.erase_patient(session, step.record.id)
+        if user_id is not None:
+            accounts.delete_user(session, user_id)

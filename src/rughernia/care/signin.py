@@ -1,0 +1,136 @@
+"""Signing in (with throttling), the session behind a token, signing out, "who am I".
+
+Signing in is two short transactions with the password check between them,
+not inside one: argon2 takes about 0.1 s of CPU, and inside a transaction it
+held the database connection (on SQLite, the write lock of all processes) all
+that time. So the surface calls ``count_attempt``, checks the password itself,
+then calls ``start_session``.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import math
+from dataclasses import dataclass
+
+from sqlalchemy.orm import Session
+
+from rughernia.care.accounts import Account, account_of
+from rughernia.care.errors import SignInFailed, Throttled
+from rughernia.store import accounts
+from rughernia.store.accounts import SignedIn
+from rughernia.store.tables import User
+
+# A shared address (a practice behind one NAT) gets more room than one name.
+ADDRESS_FACTOR = 4
+
+
+def token_hash(token: str) -> str:
+    """What the database keeps of a session token: a copy of it does not let anyone sign in."""
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+@dataclass(frozen=True, slots=True)
+class Attempt:
+    keys: tuple[str, str]  # the name's and the client address's throttling keys
+    limits: tuple[int, int]
+    window: dt.timedelta
+    now: dt.datetime
+
+
+def attempt(
+    name: str, client: str | None, *, max_failures: int, window_minutes: int, now: dt.datetime
+) -> Attempt:
+    return Attempt(
+        keys=(f"name:{name}", f"addr:{client}"),
+        limits=(max_failures, max_failures * ADDRESS_FACTOR),
+        window=dt.timedelta(minutes=window_minutes),
+        now=now,
+    )
+
+
+@dataclass(frozen=True, slots=True)
+class Found:
+    user_id: int
+    password_hash: str
+    active: bool
+
+
+@dataclass(frozen=True, slots=True)
+class Started:
+    account: Account
+    expires_at: dt.datetime
+
+
+def _check_lock(session: Session, attempt: Attempt) -> None:
+    for key in attempt.keys:  # always name first, then address: the same order in every sign-in
+        until = accounts.locked_until(session, key, attempt.now, hold=True)
+        if until is not None:
+            wait = max(1, math.ceil((until - attempt.now).total_seconds()))
+            raise Throttled(
+                "Too many failed sign-ins", f"try again in {wait} seconds", retry_after=wait
+            )
+
+
+def count_attempt(session: Session, name: str, attempt: Attempt) -> Found | None:
+    """Refuse a locked name or address; else count this attempt as a failure up front
+    (taken back on success), so that guesses sent in parallel meet the lock too."""
+    _check_lock(session, attempt)
+    user = accounts.user_by_name(session, name)
+    for key, limit in zip(attempt.keys, attempt.limits, strict=True):
+        accounts.record_failure(
+            session, key, attempt.now, max_failures=limit, window=attempt.window
+        )
+    session.commit()
+    return Found(user.id, user.password_hash, user.active) if user else None
+
+
+def start_session(
+    session: Session,
+    found: Found,
+    attempt: Attempt,
+    new_hash: str | None,
+    token: str,
+    csrf: str,
+    hours: float,
+) -> Started:
+    """The password was right: a new session (the token's hash is kept), failures forgiven."""
+    user = session.get(User, found.user_id)
+    if user is None or not user.active or user.password_hash != found.password_hash:
+        # Removed, blocked or given a new password while the old one was being checked.
+        raise SignInFailed("Wrong username or password")
+    name_key, address_key = attempt.keys
+    accounts.clear_failures(session, name_key)
+    accounts.forgive_failure(session, address_key, max_failures=attempt.limits[1])
+    if new_hash is not None:
+        user.password_hash = new_hash
+    accounts.delete_expired_sessions(session, attempt.now)
+    expires = attempt.now + dt.timedelta(hours=hours)
+    accounts.add_session(
+        session,
+        user_id=user.id,
+        token_hash=token_hash(token),
+        csrf_token=csrf,
+        expires_at=expires,
+        at=attempt.now,
+    )
+    out = Started(account_of(session, user), expires)
+    session.commit()
+    return out
+
+
+def signed_in(session: Session, token: str, at: dt.datetime) -> SignedIn | None:
+    """The live session with this token and its (active) user; None when there is none."""
+    return accounts.session_user(session, token_hash(token), at)
+
+
+def sign_out(session: Session, user: SignedIn) -> None:
+    accounts.delete_session(session, user.token_hash)
+    session.commit()
+
+
+def whoami(session: Session, user: SignedIn) -> Account:
+    out = account_of(session, user)
+    session.commit()
+    return out
