@@ -20,6 +20,7 @@ checked, the outcome audited, the transaction committed in one place.
     access.py      who may touch which record; the audited step
     once.py        Idempotency-Key: a retry gets the first answer
     errors.py      the domain errors, all of them
+    shapes.py      the store's plain data and rows the operations hand back
     passwords.py   argon2 hashing and the rules for a new password
     demo.py        the demo team and patients
 """

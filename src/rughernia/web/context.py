@@ -1,8 +1,9 @@
 """Per-request context: the database session, the clock, and who is asking.
 
-A request is one transaction: the ``db`` dependency opens it, the handler
-commits it explicitly before answering (so an acknowledged write is durable),
-and anything not committed is rolled back when the session closes.
+A request is one transaction: the ``db`` dependency opens it, the care
+operation the handler calls commits it as its audited step ends, before the
+answer (so an acknowledged write is durable), and anything not committed is
+rolled back when the session closes.
 
 A request holds its pooled connection from its first query until the session
 closes, across several hops between the event loop and worker threads. So a
