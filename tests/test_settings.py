@@ -39,3 +39,11 @@ def test_a_bad_value_names_the_variable(name: str, raw: str, message: str) -> No
     with pytest.raises(SettingsError) as caught:
         Settings.from_env({f"RUGHERNIA_{name}": raw})
     assert str(caught.value) == message
+
+
+@pytest.mark.parametrize("zone", ["Mars/Olympus", "../etc/passwd", "Europe/"])
+def test_a_time_zone_that_does_not_exist_is_refused_at_start(zone: str) -> None:
+    # It started the server before, and every assessment then answered 500.
+    with pytest.raises(SettingsError, match=r"RUGHERNIA_TIMEZONE: .* is not a time zone"):
+        Settings.from_env({"RUGHERNIA_TIMEZONE": zone})
+    assert Settings.from_env({"RUGHERNIA_TIMEZONE": "Asia/Tokyo"}).zone.key == "Asia/Tokyo"

@@ -11,6 +11,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, fields, replace
 from pathlib import Path
 from typing import get_type_hints
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 DEFAULT_DB_FILE = "rughernia.db"
 
@@ -63,7 +64,21 @@ class Settings:
                     least = "0 or more" if zero_allowed else "above 0"
                     raise SettingsError(f"RUGHERNIA_{name.upper()}: must be {least}")
             overrides[name] = value
-        return replace(settings, **overrides)  # type: ignore[arg-type]
+        checked = replace(settings, **overrides)  # type: ignore[arg-type]
+        checked.zone  # noqa: B018 - checked now: a bad zone must not start a server (it answered 500)
+        return checked
+
+    @property
+    def zone(self) -> ZoneInfo:
+        """The time zone whose date is "today" for patients and clinicians."""
+        try:
+            return ZoneInfo(self.timezone)
+        except (ZoneInfoNotFoundError, ValueError):
+            msg = (
+                f"RUGHERNIA_TIMEZONE: {self.timezone!r} is not a time zone; "
+                "use a name such as Europe/Amsterdam"
+            )
+            raise SettingsError(msg) from None
 
     @property
     def is_sqlite(self) -> bool:

@@ -130,7 +130,7 @@ def clean_env() -> dict[str, str]:
 
 
 def run(
-    answers: list[str], *args: str, today: str | None = TODAY
+    answers: list[str], *args: str, today: str | None = TODAY, **env: str
 ) -> subprocess.CompletedProcess[str]:
     options = [*args] if today is None else ["--today", today, *args]
     return subprocess.run(
@@ -139,7 +139,7 @@ def run(
         capture_output=True,
         text=True,
         timeout=60,
-        env=clean_env(),
+        env={**clean_env(), **env},
         check=False,
     )
 

@@ -6,7 +6,7 @@ import datetime as dt
 
 import pytest
 
-from rughernia.check.case import (
+from rughernia.care.selfcheck import (
     COURSE_FROM_DAY,
     MG_PER_TABLET,
     NEVER_ASKED,

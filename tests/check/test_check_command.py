@@ -57,6 +57,27 @@ def test_without_today_the_date_is_today_in_amsterdam(tmp_path: Path) -> None:
     assert "course_reported" not in case["symptoms"]  # "don't know": no course reported
 
 
+@pytest.mark.parametrize("zone", ["Pacific/Kiritimati", "Pacific/Pago_Pago"])  # UTC+14, UTC-11
+def test_the_date_is_today_in_the_configured_time_zone(zone: str, tmp_path: Path) -> None:
+    # 25 hours apart: on every day of the year one of the two is not Amsterdam's date.
+    saved = tmp_path / "case.json"
+    answers = script(
+        "nl", onset=["weet ik niet"], paracetamol_since=["weet ik niet"], leg_pain=["7", "?"]
+    )
+    before = dt.datetime.now(ZoneInfo(zone)).date()
+    result = run(answers, "--save", str(saved), today=None, RUGHERNIA_TIMEZONE=zone)
+    after = dt.datetime.now(ZoneInfo(zone)).date()
+    assert result.returncode == 0, result.stderr
+    assert validate_case(saved)["today"] in {before.isoformat(), after.isoformat()}
+
+
+def test_a_time_zone_that_does_not_exist_is_one_clear_line() -> None:
+    result = run([], today=None, RUGHERNIA_TIMEZONE="Mars/Olympus")
+    assert result.returncode == 2
+    assert "Traceback" not in result.stderr
+    assert "RUGHERNIA_TIMEZONE: 'Mars/Olympus' is not a time zone" in result.stderr
+
+
 def test_a_saved_case_is_assessed_the_same_by_rughernia_assess(tmp_path: Path) -> None:
     saved = tmp_path / "case.json"
     result = run(script("en", saddle_numbness=["not sure"]), "--lang", "en", "--save", str(saved))

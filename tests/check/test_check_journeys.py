@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 
-from rughernia.check.case import build_case
+from rughernia.care.selfcheck import build_case
 from rughernia.pathway import assess
 
 from .helpers import (

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from rughernia.check.case import NEVER_ASKED
+from rughernia.care.selfcheck import NEVER_ASKED
 from rughernia.pathway import RedFlags
 
 from .helpers import assert_ends_with, last_box, run, script, ui, validate_case

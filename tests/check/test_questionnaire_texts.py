@@ -10,7 +10,7 @@ from typing import Any
 
 import pytest
 
-from rughernia.check.case import MG_PER_TABLET, ORDER
+from rughernia.care.selfcheck import MG_PER_TABLET, ORDER
 from rughernia.content.questionnaire import (
     LANGUAGES,
     QuestionnaireError,

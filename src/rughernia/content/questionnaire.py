@@ -5,7 +5,7 @@ what (a keyword, an option's number, a number in range, a date). Reading is
 forgiving: case, spaces and punctuation around the words do not matter, and a
 Dutch decimal comma (2,5) is a decimal. Which questions are asked, in which
 order, and what the answers lead to is decided elsewhere (the order by
-``rughernia.check.case``, the result by the pathway).
+``rughernia.care.selfcheck``, the result by the pathway).
 """
 
 from __future__ import annotations

@@ -23,7 +23,6 @@ import weakref
 from collections.abc import AsyncIterator, Callable
 from dataclasses import dataclass, field
 from typing import Annotated, Concatenate, ParamSpec, TypeVar
-from zoneinfo import ZoneInfo
 
 from fastapi import Depends, Request
 from sqlalchemy.orm import Session, sessionmaker
@@ -231,7 +230,7 @@ async def context(request: Request, session: DB) -> Ctx:
     ctx = Ctx(
         settings=state.settings,
         now=now,
-        today=now.astimezone(ZoneInfo(state.settings.timezone)).date(),
+        today=now.astimezone(state.settings.zone).date(),
         client_address=request.client.host if request.client else None,
         _db=session,
     )

@@ -7,7 +7,6 @@ import re
 from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import Annotated
-from zoneinfo import ZoneInfo
 
 import typer
 from rich.console import Console
@@ -134,7 +133,7 @@ def demo(
                 typer.echo(demo_data.sign_in_help(base_url))
                 return
         now = dt.datetime.now(dt.UTC)
-        today = now.astimezone(ZoneInfo(settings.timezone)).date()
+        today = now.astimezone(settings.zone).date()
         demo_data.create(session, Passwords(settings), today, now)
         session.commit()
     typer.echo(demo_data.sign_in_help(base_url))

@@ -117,7 +117,7 @@ def build_case(answers: Answers, today: dt.date, language: Language) -> Case:
         # Before the scope question is answered the case says "below_knee", the reading that
         # keeps it in scope: so no scope finding can appear beside the alarm answers, and the
         # partial case is judged on its alarms exactly as a full one would be. Such a case is
-        # never saved (see rughernia.check_cli).
+        # never saved (see rughernia.cli.check).
         leg_pain_reaches=cast(LegPainReach, reach or "below_knee"),
         # An alarm question not asked yet stays None, "don't know": never read as "no".
         saddle_numbness=flag("saddle_numbness"),

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import typer
 
-from rughernia import assess_cli, check_cli, server_cli
+from rughernia.cli import assess, check, server
 
 app = typer.Typer(
     name="rughernia",
@@ -20,9 +20,9 @@ def _root() -> None:
     """Rughernia: the care pathway for sciatica from a lumbar disc herniation."""
 
 
-assess_cli.register(app)
-check_cli.register(app)
-server_cli.register(app)
+assess.register(app)
+check.register(app)
+server.register(app)
 
 
 def main() -> None:

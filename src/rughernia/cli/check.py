@@ -5,8 +5,8 @@ A shell around the pathway: it asks, builds a ``Case`` and shows what
 it assesses the case so far and stops at once when that is an emergency, so
 an alarm is acted on before anything else is asked (CLINICAL.md §1).
 
-Which questions are asked and the case they make are in ``rughernia.check.case``;
-how the result is shown (the instruction last) in ``rughernia.check.screen``.
+Which questions are asked and the case they make are in ``rughernia.care.selfcheck``;
+how the result is shown (the instruction last) in ``rughernia.cli.check_screen``.
 """
 
 from __future__ import annotations
@@ -18,19 +18,17 @@ import sys
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Annotated
-from zoneinfo import ZoneInfo
 
 import typer
 from rich.console import Console
 
-from rughernia.check.case import MG_PER_TABLET, ORDER, Answers, applies, build_case, saved
-from rughernia.check.screen import show
+from rughernia.care.selfcheck import MG_PER_TABLET, ORDER, Answers, applies, build_case, saved
+from rughernia.cli.check_screen import show
 from rughernia.content import load
 from rughernia.content.questionnaire import Answer, Language, Question, Questionnaire, Reask
 from rughernia.content.questionnaire import load as load_questionnaire
 from rughernia.pathway import Assessment, Case, Triage, assess
-
-CLOCK_ZONE = ZoneInfo("Europe/Amsterdam")
+from rughernia.settings import Settings, SettingsError
 
 
 @dataclass(frozen=True, slots=True)
@@ -91,7 +89,11 @@ def check(
 def _parse_today(value: str | None, texts: Questionnaire) -> dt.date:
     # The clock is read here, in the shell; the pathway only ever gets a date.
     if value is None:
-        return dt.datetime.now(CLOCK_ZONE).date()
+        try:
+            zone = Settings.from_env().zone  # RUGHERNIA_TIMEZONE, as for the server
+        except SettingsError as exc:
+            raise typer.BadParameter(str(exc), param_hint="RUGHERNIA_TIMEZONE") from None
+        return dt.datetime.now(zone).date()
     try:
         return dt.date.fromisoformat(value)
     except ValueError:
