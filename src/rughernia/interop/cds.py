@@ -1,0 +1,217 @@
+"""CDS Hooks 2.0, the pure parts: discovery, prefetch to case, assessment to cards.
+
+The HTTP routes (``GET /cds-services``, ``POST /cds-services/{id}``, feedback) come
+with the use-case layer; they call these functions and map ``PrefetchMissing`` to
+412 and ``HookInvalid`` to 400, as the specification says.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from fhir.resources.R4B.bundle import Bundle
+from fhir.resources.R4B.patient import Patient
+
+from rughernia.content.questionnaire import Language
+from rughernia.contract import CaseInvalid, parse_case
+from rughernia.interop import codes
+from rughernia.interop.errors import (
+    BundleInvalid,
+    HookInvalid,
+    PrefetchMissing,
+    validation_errors,
+)
+from rughernia.interop.fhir_import import read_case
+from rughernia.interop.texts import text
+from rughernia.pathway import Assessment, Triage
+
+SERVICE_ID = "rughernia-patient-view"
+PATIENT = "{{context.patientId}}"
+PAIN = f"{codes.PAIN_LOINC[0]}|{codes.PAIN_LOINC[1]}"
+PREFETCH: dict[str, str] = {
+    "patient": f"Patient/{PATIENT}",
+    "conditions": f"Condition?patient={PATIENT}",
+    "painScores": f"Observation?patient={PATIENT}&code={PAIN}",
+    "medications": f"MedicationStatement?patient={PATIENT}",
+    # Optional: our own answers (alarm questions, red flags) and the diary days.
+    "answers": f"Observation?patient={PATIENT}&code={codes.CASE_SYSTEM}|",
+    "diary": f"QuestionnaireResponse?subject={PATIENT}&status=completed",
+}
+REQUIRED = ("patient", "conditions", "painScores", "medications")
+_SEARCH_TYPES: dict[str, str] = {
+    "conditions": "Condition",
+    "painScores": "Observation",
+    "medications": "MedicationStatement",
+    "answers": "Observation",
+    "diary": "QuestionnaireResponse",
+}
+
+INDICATOR = {
+    Triage.EMERGENCY: "critical",
+    Triage.URGENT: "critical",
+    Triage.CONTACT_GP: "warning",
+    Triage.SELF_CARE: "info",
+    Triage.NOT_APPLICABLE: "info",
+}
+SUMMARY_MAX = 140  # characters, less than (CDS Hooks: "<140-character summary")
+
+
+def discovery() -> dict[str, Any]:
+    """The discovery document of ``GET /cds-services``."""
+    return {
+        "services": [
+            {
+                "hook": "patient-view",
+                "id": SERVICE_ID,
+                "title": "Rughernia: lumbar disc herniation with sciatica",
+                "description": (
+                    "Triage, course and the 8-week checkpoint of the Dutch leaflet "
+                    "'Rughernia' (NHG-Standaard M55), from the patient's diary, answers "
+                    "and medication; alarm symptoms first."
+                ),
+                "prefetch": dict(PREFETCH),
+                "usageRequirements": (
+                    "Prefetch keys patient, conditions, painScores and medications are "
+                    "required (412 without them); answers and diary are optional, and "
+                    "without answers every alarm question counts as 'don't know' (urgent)."
+                ),
+            }
+        ]
+    }
+
+
+def case_from_prefetch(prefetch: Any, today: dt.date, lang: Language) -> dict[str, Any]:
+    """The prefetch of a patient-view call as contract case JSON for ``today``.
+
+    Missing required keys: PrefetchMissing (412). A key the client had no data for is
+    null (an empty search). Anything malformed: HookInvalid, saying which key and why.
+    The case is checked by the contract before it is returned.
+    """
+    if not isinstance(prefetch, dict):
+        raise HookInvalid("prefetch must be a JSON object of prefetch keys")
+    missing = [key for key in REQUIRED if key not in prefetch or _is_outcome(prefetch[key])]
+    if prefetch.get("patient") is None and "patient" not in missing:
+        missing.append("patient")  # null: the client has no such patient
+    if missing:
+        raise PrefetchMissing(missing)
+    unknown = sorted(set(prefetch) - set(PREFETCH))
+    if unknown:
+        raise HookInvalid(f"prefetch has keys this service did not ask for: {', '.join(unknown)}")
+    resources = [_patient(prefetch["patient"])]
+    for key, kind in _SEARCH_TYPES.items():
+        value = prefetch.get(key)
+        if value is None or _is_outcome(value):
+            continue  # null: no data; an OperationOutcome for an optional key: none either
+        resources += _search("prefetch." + key, value, kind)
+    try:
+        case = read_case(resources, today, lang, strict=False)
+        parse_case(case)
+    except (BundleInvalid, CaseInvalid) as exc:
+        raise HookInvalid(f"the prefetched data do not make a case: {exc}") from None
+    return case
+
+
+def _is_outcome(value: Any) -> bool:
+    return isinstance(value, dict) and value.get("resourceType") == "OperationOutcome"
+
+
+def _patient(value: Any) -> dict[str, Any]:
+    if not isinstance(value, dict) or value.get("resourceType") != "Patient":
+        raise HookInvalid("prefetch.patient must be a FHIR Patient resource")
+    try:
+        Patient.model_validate(value)
+    except ValueError as exc:
+        raise HookInvalid(f"prefetch.patient: {_first(exc)}") from None
+    return value
+
+
+def _first(exc: ValueError) -> str:
+    first = validation_errors(exc)[0]
+    return f"{'.'.join(str(p) for p in first['loc'])}: {first['msg']}"
+
+
+def _search(key: str, value: Any, kind: str) -> list[dict[str, Any]]:
+    """A searchset Bundle's matches (outcomes and includes left out), validated (R4B)."""
+    if not isinstance(value, dict) or value.get("resourceType") != "Bundle":
+        raise HookInvalid(f"{key} must be a searchset Bundle")
+    try:
+        Bundle.model_validate(value)
+    except ValueError as exc:
+        raise HookInvalid(f"{key}: {_first(exc)}") from None
+    out = []
+    for i, entry in enumerate(value.get("entry", [])):
+        resource = entry.get("resource")
+        mode = (entry.get("search") or {}).get("mode", "match")
+        if resource is None or _is_outcome(resource) or mode != "match":
+            continue
+        if resource.get("resourceType") != kind:
+            raise HookInvalid(f"{key}.entry[{i}] must be a {kind}")
+        out.append(resource)
+    return out
+
+
+def cards(assessment: Assessment, lang: Language, link_url: str | None) -> list[dict[str, Any]]:
+    """The card of one assessment: summary in ``lang``, findings and advice as detail.
+
+    The assessment must be made in ``lang`` (its texts are the detail).
+    """
+    if assessment.language != lang:
+        raise ValueError(f"the assessment is in {assessment.language}, the card in {lang}")
+    a = assessment
+    summary = text("card", f"summary_{a.triage.code}", lang)
+    if a.phase is not None and a.days_since_onset is not None:
+        phase = text("phase", a.phase, lang)
+        summary += text("card", "phase_suffix", lang, phase=phase, days=a.days_since_onset)
+    card: dict[str, Any] = {
+        "summary": summary,
+        "indicator": INDICATOR[a.triage],
+        "detail": detail(a, lang),
+        "source": {
+            "label": f"{text('card', 'source', lang)}: {', '.join(sources(a))}",
+            "topic": {
+                "system": codes.TRIAGE_SYSTEM,
+                "code": a.triage.code,
+                "display": a.triage_text,
+            },
+        },
+    }
+    if link_url is not None:
+        card["links"] = [{"label": text("card", "link", lang), "url": link_url, "type": "absolute"}]
+    return [card]
+
+
+def sources(a: Assessment) -> list[str]:
+    """The leaflet and guideline sources of every code in the assessment, in order."""
+    seen: dict[str, None] = {}
+    for source in [f.source for f in a.findings] + [x.source for x in a.advice]:
+        for part in source.split(","):
+            seen.setdefault(part.strip(), None)
+    return [s for s in seen if s] or ["L4"]
+
+
+def detail(a: Assessment, lang: Language) -> str:
+    """GitHub-flavoured markdown: the triage, the findings, the advice, the medication."""
+    lines = [f"**{text('card', 'triage', lang)}**: {a.triage_text}", ""]
+    if a.findings:
+        lines.append(f"**{text('card', 'findings', lang)}**")
+        lines += [f"- `{f.code}` ({f.triage.code}; {f.source}): {f.text}" for f in a.findings]
+        lines.append("")
+    if a.advice:
+        lines.append(f"**{text('card', 'advice', lang)}**")
+        lines += [f"- `{x.code}` ({x.source}): {x.text}" for x in a.advice]
+        lines.append("")
+    m = a.medication
+    lines.append(
+        text(
+            "card",
+            "medication",
+            lang,
+            step=m.step,
+            action=m.action,
+            max_mg=m.paracetamol_max_mg_per_day,
+        )
+    )
+    lines.append("")
+    lines.append(text("card", "version", lang, version=a.content_version))
+    return "\n".join(lines)

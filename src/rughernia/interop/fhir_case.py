@@ -1,0 +1,226 @@
+"""The parts of a case that FHIR has no one resource for, both ways.
+
+- the case's answers (alarm questions, red flags, other symptoms, risk factors,
+  the stomach protector) as survey Observations coded in our own code system
+  ``CASE_SYSTEM`` (the code is the contract's field name): ``true``/``false`` as
+  ``valueBoolean``, a choice as ``valueCodeableConcept`` (``ANSWER_SYSTEM``),
+  "don't know" (null) as ``dataAbsentReason`` ``asked-unknown`` and never as "no";
+- age, weight and pregnancy as Observations with their LOINC codes;
+- the medication step and its start dates as MedicationStatements (ATC): the
+  drugs of the current step ``active``, a drug with a start date outside the
+  step ``unknown``; the step read back is the highest active one.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import fields
+from typing import Any
+
+from rughernia.content import questionnaire as qcontent
+from rughernia.content.questionnaire import Language
+from rughernia.interop import codes
+from rughernia.pathway import Case, RedFlags
+
+ALARMS = ("both_legs", "weakness_severe", "saddle_numbness", "incontinence", "urinary_retention")
+FLAGS = ("back_pain", "tingling", "numb_foot", "sleep_disturbed")
+RED_FLAGS = tuple(f.name for f in fields(RedFlags))
+CHOICES = ("leg_pain_reaches", "weakness", "course_reported")
+RISKS = (
+    "liver_disease",
+    "alcohol_3_plus_daily",
+    "stomach_ulcer_history",
+    "heart_failure",
+    "kidney_disease",
+    "anticoagulants",
+    "cardiovascular_disease",
+)
+PROTECTOR = "uses_stomach_protector"
+KNOWN = frozenset({*ALARMS, *FLAGS, *RED_FLAGS, *CHOICES, *RISKS, PROTECTOR})
+
+Subject = dict[str, Any]
+
+
+def _display(name: str, lang: Language) -> str:
+    q = qcontent.load(lang).questions.get(name)
+    return q.text if q is not None else name.replace("_", " ")
+
+
+def _survey(subject: Subject, today: dt.date) -> dict[str, Any]:
+    return {
+        "resourceType": "Observation",
+        "status": "final",
+        "category": [{"coding": [{"system": codes.OBSERVATION_CATEGORY, "code": "survey"}]}],
+        "subject": subject,
+        "effectiveDateTime": today.isoformat(),
+    }
+
+
+def answer_observations(case: Case, subject: Subject) -> dict[str, dict[str, Any]]:
+    """The case's answers as Observations, by field name (the key of their fullUrl)."""
+    s, p = case.symptoms, case.patient
+    values: dict[str, Any] = {name: getattr(s, name) for name in (*ALARMS, *FLAGS)}
+    values |= {name: getattr(s.red_flags, name) for name in RED_FLAGS}
+    values |= {"leg_pain_reaches": s.leg_pain_reaches, "weakness": s.weakness}
+    if s.course_reported is not None:  # null: not asked, so nothing is stored
+        values["course_reported"] = s.course_reported
+    if p.uses_stomach_protector is not None:
+        values[PROTECTOR] = p.uses_stomach_protector
+    values |= dict.fromkeys(sorted(p.risk_factors), True)
+    out = {}
+    for name, value in values.items():
+        obs = _survey(subject, case.today)
+        obs["code"] = codes.own(codes.CASE_SYSTEM, name, _display(name, case.language))
+        if value is None:
+            obs["dataAbsentReason"] = codes.concept(codes.ASKED_UNKNOWN)
+        elif isinstance(value, bool):
+            obs["valueBoolean"] = value
+        else:
+            obs["valueCodeableConcept"] = codes.own(codes.ANSWER_SYSTEM, str(value))
+        out[name] = obs
+    return out
+
+
+def measurements(case: Case, subject: Subject) -> dict[str, dict[str, Any]]:
+    """Age, weight and pregnancy, where the case knows them."""
+    p = case.patient
+    out: dict[str, dict[str, Any]] = {}
+    if p.age is not None:
+        out["age"] = {**_survey(subject, case.today), "code": codes.concept(codes.AGE)}
+        out["age"]["valueQuantity"] = _quantity(p.age, "a", "year")
+    if p.weight_kg is not None:
+        out["weight"] = {**_survey(subject, case.today), "code": codes.concept(codes.BODY_WEIGHT)}
+        out["weight"]["valueQuantity"] = _quantity(p.weight_kg, "kg", "kg")
+    if p.pregnant is not None:
+        status = codes.PREGNANT if p.pregnant else codes.NOT_PREGNANT
+        out["pregnancy"] = {**_survey(subject, case.today), "code": codes.concept(codes.PREGNANCY)}
+        out["pregnancy"]["valueCodeableConcept"] = codes.concept(status)
+    return out
+
+
+def _quantity(value: float, code: str, unit: str) -> dict[str, Any]:
+    return {"value": value, "unit": unit, "system": codes.UCUM, "code": code}
+
+
+def medication_statements(case: Case, subject: Subject) -> dict[str, dict[str, Any]]:
+    """One MedicationStatement per drug of the step, or with a known start date."""
+    m = case.medication
+    nsaid = codes.NSAIDS.get(m.nsaid or "", codes.NSAID_GROUP)
+    drugs = (
+        ("paracetamol", 1, codes.PARACETAMOL, m.paracetamol_since),
+        ("nsaid", 2, nsaid, m.nsaid_since),
+        ("opioid", 3, codes.MORPHINE, m.opioid_since),
+    )
+    out = {}
+    for key, level, code, since in drugs:
+        named = key == "nsaid" and m.nsaid is not None
+        if m.step < level and since is None and not named:
+            continue
+        statement: dict[str, Any] = {
+            "resourceType": "MedicationStatement",
+            "status": "active" if m.step >= level else "unknown",
+            "medicationCodeableConcept": codes.concept(code, text=code[2]),
+            "subject": subject,
+            "dateAsserted": case.today.isoformat(),
+        }
+        if since is not None:
+            statement["effectivePeriod"] = {"start": since.isoformat()}
+        out[key] = statement
+    return out
+
+
+# ------------------------------------------------------------------ the way back
+
+
+def _date(value: Any) -> str | None:
+    return value[:10] if isinstance(value, str) and len(value) >= 10 else None
+
+
+def read_answers(observations: list[dict[str, Any]], problems: list[tuple[str, str]]) -> Any:
+    """Our survey Observations back to (symptoms, patient) contract fragments."""
+    symptoms: dict[str, Any] = {"red_flags": {}}
+    patient: dict[str, Any] = {"risk_factors": []}
+    seen: set[str] = set()
+    for obs in observations:
+        name = codes.code_in(obs.get("code"), codes.CASE_SYSTEM)
+        if name is None:
+            continue
+        where = f"Observation {name}"
+        if name not in KNOWN:
+            problems.append((where, "is not a question of the case"))
+            continue
+        if name in seen:
+            problems.append((where, "is there twice; one answer per question"))
+            continue
+        seen.add(name)
+        value: Any
+        if "valueBoolean" in obs:
+            value = obs["valueBoolean"]
+        elif "valueCodeableConcept" in obs:
+            value = codes.code_in(obs["valueCodeableConcept"], codes.ANSWER_SYSTEM)
+            if value is None:
+                problems.append((where, f"needs a code of {codes.ANSWER_SYSTEM}"))
+                continue
+        elif codes.has_code(obs.get("dataAbsentReason"), codes.ASKED_UNKNOWN):
+            value = None  # "don't know"
+        else:
+            problems.append((where, "has no value and no dataAbsentReason asked-unknown"))
+            continue
+        if name in RED_FLAGS:
+            symptoms["red_flags"][name] = value
+        elif name in RISKS:
+            if value is True:
+                patient["risk_factors"].append(name)
+        elif name == PROTECTOR:
+            patient[PROTECTOR] = value
+        else:
+            symptoms[name] = value
+    patient["risk_factors"].sort()
+    return symptoms, patient
+
+
+def read_measurements(observations: list[dict[str, Any]]) -> dict[str, Any]:
+    patient: dict[str, Any] = {}
+    for obs in observations:
+        code = obs.get("code")
+        quantity = obs.get("valueQuantity") or {}
+        if codes.has_code(code, codes.AGE) and "value" in quantity:
+            patient["age"] = int(quantity["value"])
+        elif codes.has_code(code, codes.BODY_WEIGHT) and "value" in quantity:
+            patient["weight_kg"] = quantity["value"]
+        elif codes.has_code(code, codes.PREGNANCY):
+            value = obs.get("valueCodeableConcept")
+            if codes.has_code(value, codes.PREGNANT):
+                patient["pregnant"] = True
+            elif codes.has_code(value, codes.NOT_PREGNANT):
+                patient["pregnant"] = False
+    return patient
+
+
+def read_medication(statements: list[dict[str, Any]]) -> dict[str, Any]:
+    """MedicationStatements back to the contract's medication section."""
+    med: dict[str, Any] = {"step": 0}
+    names = {c[1]: name for name, c in codes.NSAIDS.items()}
+    for st in statements:
+        concept = st.get("medicationCodeableConcept")
+        atc = codes.code_in(concept, codes.ATC) or ""
+        if st.get("status") == "entered-in-error":
+            continue
+        if atc == codes.PARACETAMOL[1]:
+            level, since_key = 1, "paracetamol_since"
+        elif atc.startswith("M01A"):
+            level, since_key = 2, "nsaid_since"
+            if atc in names:
+                med["nsaid"] = names[atc]
+        elif atc.startswith("N02A"):  # any opioid is step 3; the leaflet names morphine
+            level, since_key = 3, "opioid_since"
+        else:
+            continue
+        if st.get("status") == "active":
+            med["step"] = max(med["step"], level)
+        since = _date((st.get("effectivePeriod") or {}).get("start"))
+        if since is None:
+            since = _date(st.get("effectiveDateTime"))
+        if since is not None:
+            med[since_key] = since
+    return med

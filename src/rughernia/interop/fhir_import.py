@@ -1,0 +1,171 @@
+"""A Bundle (ours, or the resources of an EHR) back into contract case JSON.
+
+``case_from_bundle`` reads what ``fhir_export.bundle`` writes, strictly: every
+problem is named, nothing is guessed, and an answer that is missing stays missing
+(the contract then says it is required). ``read_case`` with ``strict=False`` is the
+lenient reading of an EHR's data for CDS Hooks (``cds.case_from_prefetch``), which
+guesses only towards more urgency: an alarm question nobody answered is "don't
+know", never "no".
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from fhir.resources.R4B.bundle import Bundle
+
+from rughernia.interop import codes, fhir_case
+from rughernia.interop.errors import BundleInvalid, ResponseInvalid, validation_errors
+from rughernia.interop.questionnaire_items import canonical
+from rughernia.interop.questionnaires import entry_from_validated
+
+Problems = list[tuple[str, str]]
+COUNTED = frozenset({"final", "amended", "corrected"})
+DIARY_URLS = frozenset({canonical("diary", "nl"), canonical("diary", "en")})
+
+
+def case_from_bundle(bundle: Any, today: dt.date) -> dict[str, Any]:
+    """Our exported Bundle as case JSON for ``today``, or BundleInvalid naming each problem."""
+    if not isinstance(bundle, dict) or bundle.get("resourceType") != "Bundle":
+        raise BundleInvalid([("", "must be a FHIR Bundle (a JSON object)")])
+    try:
+        Bundle.model_validate(bundle)
+    except ValueError as exc:
+        found = validation_errors(exc)
+        raise BundleInvalid([(_loc(e["loc"]), str(e["msg"])) for e in found]) from None
+    resources = [e["resource"] for e in bundle.get("entry", []) if "resource" in e]
+    language = bundle.get("language") or _patient_language(resources) or "nl"
+    return read_case(resources, today, language, strict=True)
+
+
+def read_case(
+    resources: list[dict[str, Any]], today: dt.date, language: str, *, strict: bool
+) -> dict[str, Any]:
+    problems: Problems = []
+    kinds: dict[str, list[dict[str, Any]]] = {}
+    for r in resources:
+        kinds.setdefault(str(r.get("resourceType")), []).append(r)
+    patients = kinds.get("Patient", [])
+    if strict and len(patients) != 1:
+        problems.append(("Patient", f"a Bundle holds one Patient, this one {len(patients)}"))
+    observations = [o for o in kinds.get("Observation", []) if o.get("status") in COUNTED]
+    symptoms, patient = fhir_case.read_answers(observations, problems)
+    patient |= fhir_case.read_measurements(observations)
+    if patients and patients[0].get("gender") in ("female", "male", "other", "unknown"):
+        patient["sex"] = patients[0]["gender"]
+    conditions = [
+        c
+        for c in kinds.get("Condition", [])
+        if codes.has_code(c.get("code"), codes.SCIATICA)
+        or codes.has_code(c.get("code"), codes.LOW_BACK_PAIN)
+    ]
+    if strict and len(conditions) > 1:
+        problems.append(("Condition", "more than one sciatica or low back pain Condition"))
+    onset = _onset(conditions)
+    if not strict:
+        _fill_unanswered(symptoms, conditions)
+    diary = _diary(kinds.get("QuestionnaireResponse", []), observations, problems, strict)
+    if problems:
+        raise BundleInvalid(problems)
+    case: dict[str, Any] = {
+        "schema_version": 1,
+        "today": today.isoformat(),
+        "language": language,
+        "patient": patient,
+        "onset": onset,
+        "symptoms": symptoms,
+        "diary": diary,
+        "medication": fhir_case.read_medication(kinds.get("MedicationStatement", [])),
+    }
+    return case
+
+
+def _onset(conditions: list[dict[str, Any]]) -> str | None:
+    dates = [str(c["onsetDateTime"])[:10] for c in conditions if c.get("onsetDateTime")]
+    return min(dates) if dates else None
+
+
+def _fill_unanswered(symptoms: dict[str, Any], conditions: list[dict[str, Any]]) -> None:
+    """An EHR need not have our answers: unanswered alarm questions are "don't know"."""
+    for name in (*fhir_case.ALARMS, "weakness"):
+        symptoms.setdefault(name, None)
+    if "leg_pain_reaches" not in symptoms:
+        back_only = conditions and all(
+            codes.has_code(c.get("code"), codes.LOW_BACK_PAIN) for c in conditions
+        )
+        # Sciatica (or nothing said): the reading that keeps the pathway's rules in force.
+        symptoms["leg_pain_reaches"] = "none" if back_only else "below_knee"
+
+
+def _diary(
+    responses: list[dict[str, Any]],
+    observations: list[dict[str, Any]],
+    problems: Problems,
+    strict: bool,
+) -> list[dict[str, Any]]:
+    days: dict[str, dict[str, Any]] = {}
+    for qr in responses:
+        if str(qr.get("questionnaire", "")).split("|")[0] not in DIARY_URLS:
+            continue
+        try:
+            entry = entry_from_validated(qr)
+        except ResponseInvalid as exc:
+            place = f"QuestionnaireResponse {str(qr.get('authored', ''))[:10]}"
+            problems += [(f"{place} {link}".strip(), msg) for link, msg in exc.problems]
+            continue
+        if entry["date"] in days:
+            problems.append((f"QuestionnaireResponse {entry['date']}", "two diary days, one date"))
+        days[entry["date"]] = entry
+    pains: dict[tuple[str, str], list[int]] = {}
+    for obs in observations:
+        code = obs.get("code")
+        if not (codes.has_code(code, codes.PAIN_LOINC) or codes.has_code(code, codes.PAIN_SNOMED)):
+            continue
+        site = obs.get("bodySite")
+        where: str | None = None
+        if codes.has_code(site, codes.LOWER_LIMB):
+            where = "leg_pain"
+        elif codes.has_code(site, codes.LOWER_BACK):
+            where = "back_pain"
+        day = str(obs.get("effectiveDateTime", ""))[:10]
+        value = obs.get("valueInteger")
+        if where is None or len(day) != 10 or not isinstance(value, int):
+            if strict:
+                problems.append((f"Observation pain {day}", "needs a body site, a date, a value"))
+            continue  # a general pain score: not ours to place in the leg or the back
+        pains.setdefault((day, where), []).append(value)
+    pain_only: dict[str, dict[str, Any]] = {}
+    for (day, where), values in sorted(pains.items()):
+        if strict and len(values) > 1:
+            problems.append((f"Observation {where} {day}", "more than one on one date"))
+        # An EHR may record several a day: the highest, the reading that never lowers urgency.
+        value = max(values)
+        if day in days:
+            known = days[day].get(where)
+            if strict and known != value:
+                problems.append((f"Observation {where} {day}", "differs from the diary day"))
+            elif known is None or value > known:
+                days[day][where] = value  # an EHR's (corrected) score: the higher one
+            continue
+        pain_only.setdefault(day, {"date": day})[where] = value
+    for day, entry in pain_only.items():
+        if "leg_pain" in entry:
+            days[day] = entry
+        elif strict:
+            problems.append((f"Observation back_pain {day}", "has no leg pain beside it"))
+    return [days[day] for day in sorted(days)]
+
+
+def _patient_language(resources: list[dict[str, Any]]) -> str | None:
+    for r in resources:
+        if r.get("resourceType") == "Patient":
+            for c in r.get("communication", []):
+                code = codes.code_in(c.get("language"), codes.LANGUAGE)
+                if code in ("nl", "en"):
+                    return code
+    return None
+
+
+def _loc(loc: Any) -> str:
+    return ".".join(str(p) for p in loc)
