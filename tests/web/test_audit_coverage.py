@@ -90,6 +90,7 @@ AUDITED: dict[Route, Audited] = {
         "alarm.acknowledge", body=lambda _c: {"note": NEUTRAL}, refused=CLINICIANS_ONLY
     ),
     ("GET", P + "/export"): Audited("patient.export", actor="pat_a"),
+    ("GET", P + "/fhir"): Audited("fhir.export"),
     ("GET", P + "/access-log"): Audited("access_log.read", actor="pat_a"),
 }
 

@@ -489,6 +489,7 @@ EXPECT: dict[Route, Rule] = {
     ("GET", P + "/assessments/{assessment_id}"): Record(),
     ("POST", P + "/alarms/{assessment_id}/acknowledge"): Record(CLINICIAN, body={"note": NEUTRAL}),
     ("GET", P + "/export"): Record(),
+    ("GET", P + "/fhir"): Record(),
     ("GET", P + "/access-log"): Record(),
 }
 

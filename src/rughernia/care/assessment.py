@@ -7,6 +7,8 @@ every triage and finding comes from ``rughernia.pathway.assess``.
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import dataclass
+from typing import Any
 
 from sqlalchemy.orm import Session
 
@@ -14,9 +16,10 @@ from rughernia.care import case as record_case
 from rughernia.care.access import Actor, on_record
 from rughernia.care.errors import IntakeRequired, NotFound
 from rughernia.content import load
-from rughernia.pathway import Case, assess
+from rughernia.pathway import Assessment, Case, assess
 from rughernia.store import assessments
 from rughernia.store.assessments import Stored
+from rughernia.store.record import Patient
 from rughernia.store.tables import AlarmAck, AssessmentRow
 
 # A stored assessment and its acknowledgement (None: not acknowledged).
@@ -41,11 +44,54 @@ def assess_and_store(
     case = record_case.stored(session, patient_id, today, language)
     if case is None:
         return None
-    result = assess(case, load()).to_dict()
+    return _store_if_new(session, patient_id, today, assess(case, load()).to_dict(), cause, at)
+
+
+def _store_if_new(
+    session: Session,
+    patient_id: int,
+    today: dt.date,
+    result: dict[str, Any],
+    cause: str,
+    at: dt.datetime,
+) -> Seen:
     same = assessments.latest_matching(session, patient_id, today, result)
     if same is not None:
         return same
     return assessments.add_assessment(session, patient_id, today, result, cause, at=at), None
+
+
+@dataclass(frozen=True, slots=True)
+class Current:
+    """The record as a case and its assessment as of a date: for surfaces that show both."""
+
+    patient: Patient
+    case: Case
+    assessment: Assessment
+    stored: Stored  # the assessment as stored (new, or the same one of today)
+    acknowledged: bool  # its alarm was acknowledged by a clinician
+
+
+def current(
+    session: Session,
+    actor: Actor,
+    patient_id: int,
+    action: str,
+    *,
+    today: dt.date,
+    at: dt.datetime,
+) -> Current:
+    """The record as of ``today`` with its assessment (stored when it changed), audited as
+    ``action``: the FHIR export's data. The same assessment as ``assess_now`` gives."""
+    with on_record(session, actor, patient_id, action, at=at) as step:
+        row = step.record
+        case = record_case.stored(session, row.id, today, row.language)
+        if case is not None:
+            result = assess(case, load())
+            seen, ack = _store_if_new(session, row.id, today, result.to_dict(), "read", at)
+    if case is None:  # the look was audited all the same
+        raise IntakeRequired("No intake yet, so nothing to export")
+    return Current(row, case, result, seen, ack is not None)
 
 
 def assess_now(

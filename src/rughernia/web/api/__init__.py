@@ -9,6 +9,7 @@ from rughernia.web.api import (
     assess,
     assessments,
     diary,
+    fhir,
     patients,
     privacy,
     record,
@@ -21,5 +22,15 @@ PREFIX = "/api/v1"
 def install(app: FastAPI) -> None:
     """Each topic's router straight into the app: FastAPI walks nested routers on every
     request, so one level less is less work per request."""
-    for module in (assess, session, accounts, patients, diary, record, assessments, privacy):
+    for module in (
+        assess,
+        session,
+        accounts,
+        patients,
+        diary,
+        record,
+        assessments,
+        privacy,
+        fhir,
+    ):
         app.include_router(module.router, prefix=PREFIX)
