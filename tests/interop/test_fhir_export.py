@@ -127,3 +127,15 @@ def test_a_contract_case_dict_is_accepted_too() -> None:
     data = case_json()
     case, a = assessed(data)
     assert bundle(data, a, PATIENT) == bundle(case, a, PATIENT)
+
+
+def test_a_name_and_note_with_other_whitespace_still_validate() -> None:
+    # FHIR strings allow no whitespace but space, tab, CR and LF; U+00A0 and U+2028 are
+    # typed and pasted by people, and must not make the whole export invalid.
+    data = case_json(diary=[{"date": day(0), "leg_pain": 5, "note": "minder\u2028pijn"}])
+    case, a = assessed(data)
+    b = bundle(case, a, PATIENT.__class__("p-42", "J.\u00a0Jansen"))
+    Bundle.model_validate(b)
+    (patient,) = resources(b, "Patient")
+    assert patient["name"][0]["text"] == "J. Jansen"
+    assert "minder pijn" in json.dumps(b)

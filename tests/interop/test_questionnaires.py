@@ -90,8 +90,20 @@ def test_response_to_entry_to_response_changes_nothing(entry: dict[str, Any], la
     qr = diary_response(entry, "Patient/p-42", lang)  # type: ignore[arg-type]
     QuestionnaireResponse.model_validate(qr)
     back = diary_entry_from_response(copy.deepcopy(qr))
-    assert back == {k: v for k, v in entry.items() if v is not None}
+    expected = {k: v for k, v in entry.items() if v is not None}
+    if "note" in expected:  # FHIR allows no whitespace but space, tab, CR, LF
+        expected["note"] = "".join(
+            c if not c.isspace() or c in " \t\r\n" else " " for c in entry["note"]
+        )
+    assert back == expected
     assert diary_response(back, "Patient/p-42", lang) == qr  # type: ignore[arg-type]
+
+
+@pytest.mark.parametrize("space", ["\u00a0", "\u0085", "\u2028", "\u3000", "\x0b"])
+def test_a_note_with_other_whitespace_is_exported_with_a_space(space: str) -> None:
+    qr = response(note=f"pijn{space}minder")
+    QuestionnaireResponse.model_validate(qr)
+    assert qr["item"][-1]["answer"] == [{"valueString": "pijn minder"}]
 
 
 def response(**answers: Any) -> dict[str, Any]:

@@ -7,6 +7,7 @@ the pathway's codes that have none.
 
 from __future__ import annotations
 
+import re
 import uuid
 from typing import Any
 
@@ -20,6 +21,17 @@ PHASE_SYSTEM = f"{BASE}/CodeSystem/phase"
 ACTION_SYSTEM = f"{BASE}/CodeSystem/medication-action"
 ASSESSMENT_SYSTEM = f"{BASE}/CodeSystem/assessment"
 QUESTIONNAIRE_BASE = f"{BASE}/Questionnaire"
+
+# FHIR's string allows no whitespace but space, tab, CR and LF ([ \r\n\t\S]+).
+# A note or name typed with a no-break space or pasted with U+0085 or U+2028
+# would make the whole Bundle invalid, so those become a plain space.
+_NOT_FHIR_WHITESPACE = re.compile(r"[^\S \r\n\t]")
+
+
+def fhir_string(text: str) -> str:
+    """``text`` as a valid FHIR string: other whitespace becomes a space."""
+    return _NOT_FHIR_WHITESPACE.sub(" ", text)
+
 
 SNOMED = "http://snomed.info/sct"
 LOINC = "http://loinc.org"

@@ -58,7 +58,7 @@ def bundle(
     if isinstance(case, dict):
         case = parse_case(case)
     b = _Builder(patient, case)
-    subject = {"reference": b.url("Patient"), "display": patient.display_name}
+    subject = {"reference": b.url("Patient"), "display": codes.fhir_string(patient.display_name)}
     b.add("Patient", "", _patient(case, patient))
     condition = b.add("Condition", "", _condition(case, subject))
     for entry in sorted(case.diary, key=lambda e: e.date):
@@ -121,7 +121,7 @@ def _fields(entry: DiaryEntry) -> dict[str, Any]:
 
 def _patient(case: Case, patient: PatientRef) -> dict[str, Any]:
     out: dict[str, Any] = {
-        "name": [{"text": patient.display_name}],
+        "name": [{"text": codes.fhir_string(patient.display_name)}],
         "communication": [
             {
                 "language": {"coding": [{"system": codes.LANGUAGE, "code": patient.language}]},

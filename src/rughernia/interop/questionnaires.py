@@ -23,6 +23,7 @@ from rughernia.content import questionnaire as qcontent
 from rughernia.content.questionnaire import Language
 from rughernia.contract.case import DiaryEntryModel
 from rughernia.contract.messages import problems_of
+from rughernia.interop import codes
 from rughernia.interop.errors import ResponseInvalid, validation_errors
 from rughernia.interop.questionnaire_items import (
     DIARY,
@@ -78,6 +79,8 @@ def _answer(item: DiaryItem, value: Any, lang: Language) -> dict[str, Any]:
     if item.type == "choice":
         labels = {o.value: o.label for o in _content_options(item, lang)}
         return {"valueCoding": answer_coding(value, labels[value])}
+    if item.type == "text":
+        return {_VALUE_KEY[item.type][0]: codes.fhir_string(value)}
     return {_VALUE_KEY[item.type][0]: value}
 
 
