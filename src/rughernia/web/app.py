@@ -12,7 +12,7 @@ from rughernia import __version__
 from rughernia.care.passwords import Passwords
 from rughernia.settings import Settings
 from rughernia.store.engine import make_engine, relaxed, session_factory
-from rughernia.web import api, docs, problems
+from rughernia.web import api, docs, limits, problems
 from rughernia.web.context import AppState, Clock
 from rughernia.web.headers import SecurityHeaders
 
@@ -61,6 +61,7 @@ def create_app(settings: Settings, *, clock: Clock = _utcnow) -> FastAPI:
     problems.install(app)
     api.install(app)
     docs.install(app)
+    limits.install(app)
     app.add_middleware(SecurityHeaders)
     return app
 

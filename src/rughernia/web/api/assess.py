@@ -10,14 +10,17 @@ from rughernia.content import load
 from rughernia.contract import AssessmentModel, CaseModel, parse_case_json
 from rughernia.pathway import assess
 from rughernia.web.api.inputs import documented, raw_json_body
+from rughernia.web.limits import allows_body
 from rughernia.web.problem_responses import VALIDATION
 
 router = APIRouter(tags=["assess"])
 
 # A case this small is assessed on the event loop (well under a millisecond): the hop to
 # a worker thread would cost more than the work. Larger ones (a long diary, up to the
-# 1 MB body limit) go to a thread, so that one big case cannot stall other requests.
+# CASE_BODY_BYTES) go to a thread, so that one big case cannot stall other requests.
 INLINE_BYTES = 64 * 1024
+# A year of diary days with long notes is about 0.5 MB.
+CASE_BODY_BYTES = 1_000_000
 
 
 @router.post(
@@ -27,6 +30,7 @@ INLINE_BYTES = 64 * 1024
     openapi_extra=documented(CaseModel, "A case (contract/case.schema.json)"),
     summary="Assess a case (stateless, no account)",
 )
+@allows_body(CASE_BODY_BYTES)
 async def assess_case(request: Request) -> JSONResponse:
     """The pathway's assessment of the case; nothing is stored."""
     raw = await raw_json_body(request)

@@ -68,7 +68,6 @@ def parse_date(value: str, path: str) -> dt.date:
 
 # --- JSON bodies ------------------------------------------------------------------------
 
-MAX_BODY_BYTES = 1_000_000
 # Models referenced from openapi_extra; the OpenAPI builder adds their schemas.
 DOCUMENTED: dict[str, type[BaseModel]] = {}
 
@@ -92,14 +91,12 @@ def _reject_constant(name: str) -> Any:
 
 
 async def raw_json_body(request: Request) -> bytes:
-    """The body as bytes, after the media-type and size checks (parsed later, in one pass)."""
+    """The body as bytes, after the media-type check (its size is checked before, in
+    ``web.limits``; it is parsed later, in one pass)."""
     kind = request.headers.get("content-type", "application/json").split(";")[0].strip().lower()
     if kind != "application/json" and not kind.endswith("+json"):
         raise ApiError(415, "unsupported-media-type", "Send the body as application/json")
-    raw = await request.body()
-    if len(raw) > MAX_BODY_BYTES:
-        raise ApiError(413, "too-large", f"The body is larger than {MAX_BODY_BYTES} bytes")
-    return raw
+    return await request.body()
 
 
 async def json_body(request: Request) -> Any:
