@@ -62,6 +62,9 @@ class Settings:
     db_pool_size: Annotated[int, Range(1, 100)] = 4
     db_max_overflow: Annotated[int, Range(0, 100)] = 0
     idempotency_hours: Annotated[int, Range(1, 24 * 366)] = 24
+    # How long a request may take to send its body (all of it, or the next part): a client
+    # that sends less than its Content-Length otherwise holds a connection open for minutes.
+    body_timeout_seconds: Annotated[float, Range(0.1, 600)] = 10.0
 
     @classmethod
     def from_env(cls, environ: Mapping[str, str] | None = None) -> Settings:
