@@ -55,6 +55,23 @@ def _until_closed(sock: socket.socket, limit: float) -> tuple[bytes, float]:
     return data, time.monotonic() - start
 
 
+def _one_answer(sock: socket.socket) -> tuple[bytes, bytes]:
+    """One answer's head and body, read by its Content-Length (the connection stays open)."""
+    sock.settimeout(10)
+    data = b""
+    while b"\r\n\r\n" not in data:
+        data += sock.recv(65536)
+    head, _, body = data.partition(b"\r\n\r\n")
+    length = next(
+        int(line.split(b":")[1])
+        for line in head.lower().split(b"\r\n")
+        if line.startswith(b"content-length:")
+    )
+    while len(body) < length:
+        body += sock.recv(65536)
+    return head, body
+
+
 @pytest.mark.parametrize(("method", "path"), ROUTES)
 def test_a_short_body_is_answered_408_and_closed_within_the_timeout(
     server: Server, method: str, path: str
@@ -67,6 +84,15 @@ def test_a_short_body_is_answered_408_and_closed_within_the_timeout(
     assert b"content-type: application/problem+json" in head.lower()
     assert json.loads(body)["type"].endswith("/request-timeout")
     assert TIMEOUT * 0.9 <= took < TIMEOUT + 2
+
+
+def test_an_unfinished_chunked_body_is_answered_408(server: Server) -> None:
+    head = b"POST /api/v1/assess HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\n"
+    with socket.create_connection(("127.0.0.1", server.port)) as sock:
+        sock.sendall(head + b'Transfer-Encoding: chunked\r\n\r\n5\r\n{"a":\r\n')
+        data, took = _until_closed(sock, TIMEOUT + 4)
+    assert data.startswith(b"HTTP/1.1 408 ")
+    assert took < TIMEOUT + 2
 
 
 def test_a_trickled_body_times_out_as_a_whole(server: Server) -> None:
@@ -97,9 +123,8 @@ def test_a_body_in_parts_within_the_timeout_is_read(server: Server) -> None:
         sock.sendall(_head("POST", "/api/v1/session", len(body)) + body[:10])
         time.sleep(TIMEOUT / 3)
         sock.sendall(body[10:])
-        sock.settimeout(10)
-        answer = sock.recv(65536)
-    assert answer.startswith(b"HTTP/1.1 401 "), answer[:100]
+        head, _body = _one_answer(sock)
+    assert head.startswith(b"HTTP/1.1 401 "), head
 
 
 def test_a_client_that_goes_away_mid_body_is_no_error_in_the_log(tmp_path: Path) -> None:
@@ -122,3 +147,13 @@ def test_a_client_that_goes_away_mid_body_is_no_error_in_the_log(tmp_path: Path)
     log = s.proc.stderr.read().decode()
     assert "unhandled error" not in log
     assert "Traceback" not in log
+
+
+def test_whole_bodies_keep_the_connection_alive(server: Server) -> None:
+    body = b'{"username": "nobody", "password": "wrong-password"}'
+    with socket.create_connection(("127.0.0.1", server.port)) as sock:
+        for _ in range(2):
+            sock.sendall(_head("POST", "/api/v1/session", len(body)) + body)
+            head, _body = _one_answer(sock)
+            assert head.startswith(b"HTTP/1.1 401 "), head
+            assert b"connection: close" not in head.lower()
