@@ -133,3 +133,18 @@ def test_ten_thousand_cases_in_one_call(tmp_path: Path) -> None:
     lines = out.stdout.splitlines()
     assert len(lines) == 10_000
     assert json.loads(lines[-1]) == json.loads(lines[0])
+
+
+@pytest.mark.parametrize(
+    ("stdin", "message"),
+    [
+        # 3 KB nested 1,000 deep: a RecursionError traceback and exit 1 before.
+        ('{"a":' * 1000 + "1" + "}" * 1000, "input: is nested more than 64 levels deep"),
+        ("[" * 1000, "input: is nested more than 64 levels deep"),
+        ("{}\n" + "[" * 1000 + "]" * 1000 + "\n", "line 2: is nested more than 64 levels deep"),
+    ],
+)
+def test_deep_nesting_is_one_line_and_exit_2(stdin: str, message: str) -> None:
+    out = rughernia("assess", "-", stdin=stdin)
+    assert out.returncode == 2
+    assert out.stderr.splitlines() == [message]

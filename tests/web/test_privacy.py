@@ -44,14 +44,44 @@ def test_access_log_shows_who_looked(world: World) -> None:
     c.get(f"/api/v1/patients/{pid}/diary", headers=world.h("doc_a"))
     c.get(f"/api/v1/patients/{pid}", headers=world.h("doc_b"))  # denied: other team
     log = c.get(f"/api/v1/patients/{pid}/access-log", headers=world.h("pat_a")).json()["entries"]
-    seen = {(e["username"], e["action"], e["outcome"]) for e in log}
-    assert ("doc_a", "diary.read", "success") in seen
-    assert ("doc_b", "patient.read", "denied") in seen
+    seen = {(e["who"], e["username"], e["action"], e["outcome"]) for e in log}
+    assert ("doc_a", "doc_a", "diary.read", "success") in seen
+    assert ("a clinician of another team", None, "patient.read", "denied") in seen
     assert "client_address" not in log[0]
     other = world.patient_ids["pat_b"]
     assert (
         c.get(f"/api/v1/patients/{other}/access-log", headers=world.h("pat_a")).status_code == 404
     )
+
+
+def test_refused_outsiders_are_named_by_role_only(world: World) -> None:
+    # That pat_b is a patient here, or who works for another team, is not pat_a's to know.
+    c, pid = world.client, world.patient_ids["pat_a"]
+    c.get(f"/api/v1/patients/{pid}", headers=world.h("pat_b"))
+    c.get(f"/api/v1/patients/{pid}/diary", headers=world.h("doc_b"))
+    c.get(f"/api/v1/patients/{pid}", headers=world.h("admin"))
+    c.delete(f"/api/v1/patients/{pid}", headers=world.h("doc_a"))  # refused, but their team
+    c.get(f"/api/v1/patients/{pid}")  # not signed in
+    for reader in ("pat_a", "doc_a"):
+        r = c.get(f"/api/v1/patients/{pid}/access-log", headers=world.h(reader))
+        exported = c.get(f"/api/v1/patients/{pid}/export", headers=world.h(reader))
+        for answer in (r.text, exported.text):
+            assert "pat_b" not in answer
+            assert "doc_b" not in answer
+        refused = {
+            (e["who"], e["username"], e["role"], e["action"])
+            for e in r.json()["entries"]
+            if e["outcome"] != "success"
+        }
+        assert refused == {
+            ("a patient", None, "patient", "patient.read"),
+            ("a clinician of another team", None, "clinician", "diary.read"),
+            ("an administrator", None, "admin", "patient.read"),
+            ("doc_a", "doc_a", "clinician", "patient.erase"),
+            ("someone not signed in", None, None, "GET /"),
+        }
+    entries = c.get(f"/api/v1/patients/{pid}/access-log", headers=world.h("pat_a")).json()
+    assert {"pat_a", "doc_a"} <= {e["who"] for e in entries["entries"]}
 
 
 def test_erasure_removes_the_record_and_account_but_keeps_a_bare_audit_entry(

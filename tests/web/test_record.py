@@ -299,3 +299,16 @@ def test_nul_characters_are_refused_before_the_database(world: World, clock: Clo
     assert r.json()["errors"][0]["path"] == "note"
     r = c.post("/api/v1/patients", json={"display_name": "a\x00b"}, headers=world.h("doc_a"))
     assert r.status_code == 422
+
+
+def test_a_body_nested_too_deep_is_named_before_parsing(world: World) -> None:
+    deep = '{"onset": ' + "[" * 100 + "]" * 100 + "}"
+    r = world.client.put(
+        _url(world, "pat_a", "/intake"),
+        content=deep,
+        headers=world.h("pat_a", **{"Content-Type": "application/json"}),
+    )
+    assert r.status_code == 422
+    assert r.json()["errors"] == [
+        {"path": "body", "pointer": "#/body", "message": "is nested more than 64 levels deep"}
+    ]

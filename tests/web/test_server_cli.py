@@ -94,8 +94,9 @@ def test_demo_fills_every_phase_and_only_once(database_url: str, session: Sessio
 
 def test_bad_database_url_is_a_message_not_a_trace(tmp_path: Path) -> None:
     code, out = _run("nonsense://x", "db", "upgrade")
-    assert code == 1
+    assert code == 2
     assert "Traceback" not in out
+    assert out.startswith("Configuration error: RUGHERNIA_DATABASE_URL: the scheme 'nonsense'")
 
 
 def test_no_configuration_means_sqlite_in_the_working_directory(

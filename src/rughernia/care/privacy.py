@@ -15,6 +15,52 @@ from rughernia.store.tables import AlarmAck, AssessmentRow, AuditRow, Medication
 
 
 @dataclass(frozen=True, slots=True)
+class LogEntry:
+    """One line of the access log as the record's readers may see it.
+
+    ``who`` is the username of the patient and of their care team, and of anyone who
+    did reach the record; a refused outsider is named by role only, since that another
+    person is a patient here (or a clinician elsewhere) is not this reader's to know.
+    """
+
+    at: dt.datetime
+    who: str
+    username: str | None  # None when named by role only
+    role: str | None
+    action: str
+    outcome: str
+
+
+OUTSIDERS = {
+    "patient": "a patient",
+    "clinician": "a clinician of another team",
+    "admin": "an administrator",
+}
+
+
+def _as_seen(rows: list[AuditRow], insiders: set[int]) -> list[LogEntry]:
+    out = []
+    for row in rows:
+        named = row.username is not None and (
+            row.outcome == "success" or (row.user_id is not None and row.user_id in insiders)
+        )
+        if named:
+            who, username = str(row.username), row.username
+        else:
+            who = OUTSIDERS.get(row.role or "", "someone not signed in")
+            username = None
+        out.append(LogEntry(row.at, who, username, row.role, row.action, row.outcome))
+    return out
+
+
+def _log(session: Session, patient: Patient) -> list[LogEntry]:
+    insiders = accounts.member_ids(session, patient.team_id)
+    if patient.user_id is not None:
+        insiders.add(patient.user_id)
+    return _as_seen(audit.for_patient(session, patient.id), insiders)
+
+
+@dataclass(frozen=True, slots=True)
 class Export:
     at: dt.datetime
     patient: Patient
@@ -23,7 +69,7 @@ class Export:
     medication: dict[str, Any]
     medication_history: list[tuple[MedicationChange, dict[str, Any]]]
     assessments: list[tuple[AssessmentRow, AlarmAck | None]]
-    access_log: list[AuditRow]
+    access_log: list[LogEntry]
 
 
 def export(session: Session, actor: Actor, patient_id: int, *, at: dt.datetime) -> Export:
@@ -42,17 +88,17 @@ def export(session: Session, actor: Actor, patient_id: int, *, at: dt.datetime) 
                 (c, record.medication_dict(c)) for c in record.medication_history(session, row.id)
             ],
             assessments=[(a, acks.get(a.id)) for a in stored],
-            access_log=audit.for_patient(session, row.id),
+            access_log=_log(session, row),
         )
     return out
 
 
 def access_log(
     session: Session, actor: Actor, patient_id: int, *, at: dt.datetime
-) -> list[AuditRow]:
+) -> list[LogEntry]:
     """Who read or changed this record, newest first."""
     with on_record(session, actor, patient_id, "access_log.read", at=at) as step:
-        return audit.for_patient(session, step.record.id)
+        return _log(session, step.record)
 
 
 def erase(session: Session, actor: Actor, patient_id: int, *, at: dt.datetime) -> None:

@@ -21,6 +21,7 @@ import typer
 
 from rughernia.content import load
 from rughernia.contract import CaseInvalid, parse_case, parse_case_json
+from rughernia.contract.json_depth import MAX_DEPTH, TooDeep, check_depth, nesting_depth
 from rughernia.pathway import assess
 
 
@@ -38,17 +39,30 @@ def read_documents(text: str) -> tuple[list[Document], bool]:
     stripped = text.strip()
     if not stripped:
         raise InputError(["input: no case found; give a JSON object, a JSON array or JSON Lines"])
+    # Measured before parsing: json.loads recurses per level and crashed on a 3 KB file.
+    too_deep = nesting_depth(stripped) > MAX_DEPTH
     try:
+        if too_deep:
+            raise TooDeep(MAX_DEPTH)
         whole = json.loads(stripped)
-    except json.JSONDecodeError as exc:
+    except (json.JSONDecodeError, TooDeep) as exc:
         # JSON Lines when the first line is a whole JSON document; otherwise one broken document.
         if not _is_json(stripped.splitlines()[0]):
+            if isinstance(exc, TooDeep):
+                raise InputError([f"input: {exc}"]) from None
             raise InputError(
                 [f"input: not valid JSON: {exc.msg} (line {exc.lineno}, column {exc.colno})"]
             ) from None
         # Each line stays text: Pydantic parses and validates it in one pass (2x faster).
-        lines = enumerate(text.splitlines(), start=1)
-        return [(f"line {n}", line, True) for n, line in lines if line.strip()], False
+        lines = [(n, line) for n, line in enumerate(text.splitlines(), start=1) if line.strip()]
+        deep = [
+            f"line {n}: {TooDeep(MAX_DEPTH)}"
+            for n, line in lines
+            if nesting_depth(line) > MAX_DEPTH
+        ]
+        if deep:
+            raise InputError(deep) from None
+        return [(f"line {n}", line, True) for n, line in lines], False
     if isinstance(whole, list):
         return [(f"case[{i}]", doc, False) for i, doc in enumerate(whole)], False
     return [("case", whole, False)], True
@@ -56,8 +70,9 @@ def read_documents(text: str) -> tuple[list[Document], bool]:
 
 def _is_json(line: str) -> bool:
     try:
+        check_depth(line)
         json.loads(line)
-    except json.JSONDecodeError:
+    except (json.JSONDecodeError, TooDeep):
         return False
     return True
 

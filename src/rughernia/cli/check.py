@@ -92,7 +92,8 @@ def _parse_today(value: str | None, texts: Questionnaire) -> dt.date:
         try:
             zone = Settings.from_env().zone  # RUGHERNIA_TIMEZONE, as for the server
         except SettingsError as exc:
-            raise typer.BadParameter(str(exc), param_hint="RUGHERNIA_TIMEZONE") from None
+            variable, _, problem = str(exc).partition(": ")  # the message names the variable
+            raise typer.BadParameter(problem, param_hint=variable) from None
         return dt.datetime.now(zone).date()
     try:
         return dt.date.fromisoformat(value)

@@ -27,13 +27,15 @@ out = Console()
 
 @contextmanager
 def _engine() -> Iterator[tuple[Settings, Engine]]:
-    """Settings and a migrated database, or a readable message and exit code 1."""
+    """Settings and a migrated database; else one line and exit status 2 for a bad setting
+    (usage, as for a bad option), or 1 for a database that fails."""
     try:
         settings = Settings.from_env()
         engine = make_engine(settings.database_url, pool_size=2, max_overflow=2)
     except (SettingsError, SQLAlchemyError, ValueError) as exc:
-        err.print(f"[red]Configuration error:[/red] {exc}")
-        raise typer.Exit(1) from None
+        # Plain text: rich wraps a long line at the terminal's width, and this must stay one.
+        typer.echo(f"Configuration error: {exc}", err=True)
+        raise typer.Exit(2) from None
     try:
         upgrade(engine)
         yield settings, engine

@@ -95,6 +95,11 @@ def team_names_of(session: Session, user_ids: Iterable[int]) -> dict[int, list[s
     return out
 
 
+def member_ids(session: Session, team_id: int) -> set[int]:
+    """The users in a team."""
+    return set(session.scalars(select(TeamMember.user_id).where(TeamMember.team_id == team_id)))
+
+
 def delete_user(session: Session, user_id: int) -> None:
     session.execute(delete(User).where(User.id == user_id))
 

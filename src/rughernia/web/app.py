@@ -15,6 +15,7 @@ from rughernia.store.engine import make_engine, relaxed, session_factory
 from rughernia.web import api, docs, limits, problems
 from rughernia.web.context import AppState, Clock
 from rughernia.web.headers import SecurityHeaders
+from rughernia.web.timeouts import BodyTimeout
 
 DESCRIPTION = (
     "The care pathway of the Dutch leaflet 'Rughernia' (lumbar disc herniation with "
@@ -62,6 +63,8 @@ def create_app(settings: Settings, *, clock: Clock = _utcnow) -> FastAPI:
     api.install(app)
     docs.install(app)
     limits.install(app)
+    # Inside SecurityHeaders, so that its own 408 carries them too.
+    app.add_middleware(BodyTimeout, seconds=settings.body_timeout_seconds)
     app.add_middleware(SecurityHeaders)
     return app
 

@@ -19,10 +19,11 @@ from typing import Any
 
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
-from fastapi.responses import JSONResponse
+from fastapi.responses import JSONResponse, Response
 from fastapi.routing import iter_route_contexts
 from sqlalchemy.exc import DataError, IntegrityError, OperationalError
 from starlette.exceptions import HTTPException as StarletteHTTPException
+from starlette.requests import ClientDisconnect
 
 from rughernia.care import errors as care
 from rughernia.care.once import Replayed
@@ -32,6 +33,9 @@ from rughernia.pathway.checks import Problem
 PROBLEM_JSON = "application/problem+json"
 TYPE_BASE = "https://rughernia.example/problems/"
 log = logging.getLogger("rughernia.web")
+# Set in the scope by web/timeouts.py once it answered 408: the disconnect the app then
+# sees is that middleware's, not the client's.
+BODY_TIMED_OUT = "rughernia.body_timed_out"
 
 
 # Each domain error's status and problem type; a subclass not named here takes its parent's.
@@ -207,6 +211,14 @@ def install(app: FastAPI) -> None:
         error.headers["Retry-After"] = "2"
         return problem_response(error)
 
+    async def on_disconnect(request: Request, exc: Exception) -> Response:
+        # The client went away before sending its whole body: nobody to answer, and not
+        # our error (it logged "unhandled error" with a traceback). A body that timed out
+        # was logged where it was answered (web/timeouts.py).
+        if not request.scope.get(BODY_TIMED_OUT):
+            log.info("client disconnected before sending the body: %s", request.url.path)
+        return Response(status_code=400)
+
     async def on_crash(_request: Request, exc: Exception) -> JSONResponse:
         log.exception("unhandled error", exc_info=exc)
         return problem_response(ApiError(500, "internal", "Something went wrong on our side"))
@@ -220,4 +232,5 @@ def install(app: FastAPI) -> None:
     app.add_exception_handler(DataError, on_data_error)
     app.add_exception_handler(IntegrityError, on_integrity)
     app.add_exception_handler(OperationalError, on_operational)
+    app.add_exception_handler(ClientDisconnect, on_disconnect)
     app.add_exception_handler(Exception, on_crash)

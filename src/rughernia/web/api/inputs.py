@@ -20,6 +20,7 @@ from pydantic import BaseModel
 from rughernia.care.errors import Invalid, invalid
 from rughernia.care.once import HEADER, Answer, Once
 from rughernia.care.shapes import MAX_ID
+from rughernia.contract.json_depth import TooDeep, check_depth
 from rughernia.pathway.checks import Problem
 from rughernia.web.context import Ctx
 from rughernia.web.problems import ApiError
@@ -101,6 +102,10 @@ async def raw_json_body(request: Request) -> bytes:
 
 async def json_body(request: Request) -> Any:
     raw = await raw_json_body(request)
+    try:
+        check_depth(raw)  # before parsing: json.loads recurses once per level
+    except TooDeep as exc:
+        raise invalid("body", str(exc)) from None
     try:
         data = json.loads(raw, parse_constant=_reject_constant)
     except (ValueError, RecursionError):

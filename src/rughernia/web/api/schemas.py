@@ -205,6 +205,9 @@ class MedicationOut(BaseModel):
 
 class AccessLogEntry(BaseModel):
     at: dt.datetime
+    who: str = Field(
+        description="the username, or for a refused outsider only a role, e.g. 'a patient'"
+    )
     username: str | None
     role: str | None
     action: str

@@ -8,11 +8,10 @@ from typing import Any
 from rughernia.care.accounts import Account
 from rughernia.care.medication import Medication
 from rughernia.care.patients import Listed
-from rughernia.care.privacy import Export
+from rughernia.care.privacy import Export, LogEntry
 from rughernia.care.shapes import (
     AlarmAck,
     AssessmentRow,
-    AuditRow,
     MedicationChange,
     Patient,
     PatientRow,
@@ -88,9 +87,10 @@ def medication_change(row: MedicationChange, medication: dict[str, Any]) -> dict
     }
 
 
-def access_entry(row: AuditRow) -> dict[str, Any]:
+def access_entry(row: LogEntry) -> dict[str, Any]:
     return {
         "at": iso(row.at),
+        "who": row.who,
         "username": row.username,
         "role": row.role,
         "action": row.action,
