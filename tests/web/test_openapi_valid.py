@@ -31,3 +31,20 @@ def test_every_operation_with_a_body_documents_415() -> None:
         for method, operation in operations.items():
             if "requestBody" in operation:
                 assert "415" in operation["responses"], f"{method.upper()} {path}"
+
+
+def _patterns(node: Any) -> set[str]:
+    if isinstance(node, dict):
+        found = {node["pattern"]} if isinstance(node.get("pattern"), str) else set()
+        return found.union(*(_patterns(v) for v in node.values()))
+    if isinstance(node, list):
+        return set().union(*(_patterns(v) for v in node))
+    return set()
+
+
+def test_every_pattern_a_request_must_match_has_our_message() -> None:
+    # Else a mismatch would be worded "is not in the expected form", not what to send.
+    from rughernia.web.patterns import PATTERN_MESSAGES
+
+    missing = _patterns(DOC) - set(PATTERN_MESSAGES)
+    assert not missing, missing
