@@ -72,6 +72,17 @@ def test_user_add_refuses_bad_input(database_url: str, args: list[str]) -> None:
     assert code == 2
 
 
+def test_user_add_names_every_wrong_field(database_url: str) -> None:
+    # A bad name hid the bad password: only "username: ..." was said.
+    code, out = _run(database_url, "user", "add", "Dr Jansen", "--password", "short")
+    assert code == 2
+    lines = out.strip().splitlines()
+    assert lines[0].startswith("username: ")
+    assert lines[1] == "password: must be at least 10 characters"
+    code, out = _run(database_url, "user", "add", "okname", "--password", "  short  ")
+    assert (code, out.strip()) == (2, "password: must be at least 10 characters")
+
+
 def test_demo_fills_every_phase_and_only_once(database_url: str, session: Session) -> None:
     code, out = _run(database_url, "demo", "--if-empty")
     assert code == 0, out

@@ -77,7 +77,7 @@ def on_record(
         _deny(step, patient_id)
         if actor.role == "admin":
             raise Forbidden("Admins manage accounts and see no health data")
-        raise Forbidden(f"A {actor.role} may not do this")
+        raise Forbidden(_not_for(actor.role))
     row = record.patient(session, patient_id, user_id=actor.user_id, lock=lock)
     if row is None or not _reaches(actor, row):
         _deny(step, patient_id)
@@ -97,9 +97,16 @@ def as_role(
         raise NotSignedIn("Sign in first")
     if actor.role not in roles:
         _deny(step, None)
-        raise Forbidden(f"A {actor.role} may not do this")
+        raise Forbidden(_not_for(actor.role))
     yield step
     _finish(step)
+
+
+def _not_for(role: str | None) -> str:
+    """ "An admin may not do this", "A patient may not do this": the article fits the role."""
+    name = role or "user"
+    article = "An" if name[0] in "aeiou" else "A"
+    return f"{article} {name} may not do this"
 
 
 def _reaches(actor: Actor, row: Patient) -> bool:

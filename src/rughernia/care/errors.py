@@ -24,6 +24,10 @@ are listed there), the pages later to HTML.
 
 ``title`` is a short sentence for people, ``detail`` (or None) says more, and
 ``retry_after`` (seconds, or None) says when trying again makes sense.
+
+An ``Invalid`` keeps the first ``SHOWN_PROBLEMS`` problems and counts the rest in
+``more``, and shortens what the input brought (a path, a message quoting a value): an
+answer about bad input must not be many times larger than the input itself.
 """
 
 from __future__ import annotations
@@ -31,6 +35,23 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 
 from rughernia.pathway.checks import Problem
+
+SHOWN_PROBLEMS = 20
+MAX_PATH = 80  # a path (an unknown key, say) is the client's own text: shortened past this
+MAX_MESSAGE = 200
+ELLIPSIS = "…"
+
+
+def shorten(text: str, limit: int) -> str:
+    """``text``, cut to ``limit`` characters with an ellipsis when longer."""
+    return text if len(text) <= limit else text[: limit - 1] + ELLIPSIS
+
+
+def shortened(problem: Problem) -> Problem:
+    path, message = shorten(problem.path, MAX_PATH), shorten(problem.message, MAX_MESSAGE)
+    if (path, message) == (problem.path, problem.message):
+        return problem
+    return Problem(path, message)
 
 
 class CareError(Exception):
@@ -41,12 +62,14 @@ class CareError(Exception):
         *,
         problems: Sequence[Problem] = (),
         retry_after: int | None = None,
+        more: int = 0,
     ) -> None:
         super().__init__(detail or title)
         self.title = title
         self.detail = detail
         self.problems = list(problems)
         self.retry_after = retry_after
+        self.more = more  # problems found beyond those in ``problems``
 
 
 class NotSignedIn(CareError):
@@ -70,13 +93,22 @@ class InvitationUnknown(NotFound):
 
 
 class Invalid(CareError):
-    """Every problem of the input at once, each naming its field."""
+    """The problems of the input at once (the first ``SHOWN_PROBLEMS``), each naming its field;
+    ``more`` counts problems found but not given (those past the cap, or counted by the caller).
+    """
 
     def __init__(
-        self, problems: Iterable[Problem], title: str = "The request has invalid fields"
+        self,
+        problems: Iterable[Problem],
+        title: str = "The request has invalid fields",
+        *,
+        more: int = 0,
     ) -> None:
         found = list(problems)
-        super().__init__(title, "; ".join(str(p) for p in found), problems=found)
+        shown = [shortened(p) for p in found[:SHOWN_PROBLEMS]]
+        more += len(found) - len(shown)
+        detail = "; ".join(str(p) for p in shown) + (f"; and {more} more" if more else "")
+        super().__init__(title, detail, problems=shown, more=more)
 
 
 class KeyReused(CareError):

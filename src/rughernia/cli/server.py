@@ -92,15 +92,19 @@ def user_add(
     ] = "",
 ) -> None:
     """Add a clinician or admin account (patients join through an invitation code)."""
+    # Every problem at once, each naming its own field: with a bad name and a bad password,
+    # naming only the name sent people to fix the wrong thing first.
+    problems = []
     if role not in ("clinician", "admin"):
-        err.print("--role must be clinician or admin; patients join with an invitation code")
-        raise typer.Exit(2)
+        problems.append("--role must be clinician or admin; patients join with an invitation code")
     if not re.fullmatch(accounts.USERNAME_PATTERN, username):
-        err.print("username: use 3-64 lower-case letters, digits, '.', '_' or '-'")
-        raise typer.Exit(2)
-    problem = password_problem(password)
-    if problem:
-        err.print(f"password: {problem}")
+        problems.append("username: use 3-64 lower-case letters, digits, '.', '_' or '-'")
+    password_wrong = password_problem(password)
+    if password_wrong:
+        problems.append(f"password: {password_wrong}")
+    if problems:
+        for line in problems:
+            err.print(line, markup=False, highlight=False)
         raise typer.Exit(2)
     with _engine() as (settings, engine), session_factory(engine)() as session:
         try:

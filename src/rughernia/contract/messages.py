@@ -1,15 +1,97 @@
-"""Pydantic's validation errors as readable problems with field paths.
+"""Pydantic's validation errors as readable problems with field paths: the one mapping.
 
-E.g. ``diary[3].leg_pain: 11 is above the maximum 10``.
+E.g. ``diary[3].leg_pain: 11 is above the maximum 10``. Every surface words its
+validation problems here (the contract's ``parse_case``, the FHIR questionnaires,
+and the JSON API's request models and parameters), so no Pydantic wording
+("Input should be ...", "Extra inputs are not permitted") reaches a person: an
+error type not named below gets the plain ``is not valid``, never Pydantic's text.
 """
 
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping
 from typing import Any
 
 from rughernia import pathway as pw
 from rughernia.pathway.checks import Problem
+
+# Our message for each Pydantic error type. ``{shown}`` is the value sent (shortened);
+# the other fields come from the error's context (``ctx``), e.g. ``{le}``, ``{max_length}``.
+TEMPLATES: dict[str, str] = {
+    "missing": "is required",
+    "extra_forbidden": "is not a known field; remove it or check the spelling",
+    "less_than_equal": "{shown} is above the maximum {le}",
+    "greater_than_equal": "{shown} is below the minimum {ge}",
+    "less_than": "{shown} must be below {lt}",
+    "greater_than": "{shown} must be above {gt}",
+    "multiple_of": "{shown} must be a multiple of {multiple_of}",
+    "finite_number": "must be a finite number",
+    "literal_error": "{shown} is not allowed; use one of: {expected}",
+    "enum": "{shown} is not allowed; use one of: {expected}",
+    "int_type": "{shown} is not a whole number",
+    "int_from_float": "{shown} is not a whole number",
+    "int_parsing": "{shown} is not a whole number",
+    "int_parsing_size": "is too large a number",
+    "bool_type": "{shown} is not true or false",
+    "bool_parsing": "{shown} is not true or false",
+    "float_type": "{shown} is not a number",
+    "float_parsing": "{shown} is not a number",
+    "string_type": "{shown} is not text",
+    "string_unicode": "is not valid text",
+    "string_too_short": "must be at least {min_length} characters",
+    "string_too_long": "must be at most {max_length} characters",
+    "string_pattern_mismatch": "is not in the expected form",
+    "too_short": "must have at least {min_length} items",
+    "too_long": "must have at most {max_length} items",
+    "model_type": "must be a JSON object",
+    "model_attributes_type": "must be a JSON object",
+    "dict_type": "must be a JSON object",
+    "list_type": "must be a JSON array",
+    "json_invalid": "not valid JSON: {error}",
+    "recursion_loop": "is nested too deeply",
+    "recursion_depth_exceeded": "is nested too deeply",
+    "date_parsing": "{shown} is not a valid date; use YYYY-MM-DD",
+    "date_from_datetime_parsing": "{shown} is not a valid date; use YYYY-MM-DD",
+    "date_from_datetime_inexact": "{shown} is not a valid date; use YYYY-MM-DD",
+    "date_type": "{shown} is not a date; use a text YYYY-MM-DD",
+    "none_required": "must be null",
+}
+FALLBACK = "is not valid"
+# Errors the models raise themselves (PydanticCustomError): their text is ours already.
+OWN_TYPES = frozenset({"not_null", "unique"})
+# Overrides for one empty-string minimum, which reads better as what to do.
+NOT_EMPTY = "must not be empty"
+
+_MISSING = dict.fromkeys(
+    pw.model.ALARM_QUESTIONS, "is required; answer true, false or null (don't know)"
+) | {"weakness": "is required; answer none, stable, progressive or null (don't know)"}
+
+
+def message_of(error: Mapping[str, Any], patterns: Mapping[str, str] | None = None) -> str:
+    """Our words for one Pydantic error; ``patterns`` words a regex a value must match."""
+    kind = str(error.get("type", ""))
+    ctx: dict[str, Any] = dict(error.get("ctx") or {})
+    loc = tuple(error.get("loc") or ())
+    if kind in OWN_TYPES:
+        return str(error.get("msg") or FALLBACK)
+    if kind == "missing":
+        return _MISSING.get(str(loc[-1]) if loc else "", TEMPLATES["missing"])
+    if kind == "string_pattern_mismatch":
+        return (patterns or {}).get(str(ctx.get("pattern")), TEMPLATES[kind])
+    if kind == "string_too_short" and ctx.get("min_length") == 1:
+        return NOT_EMPTY
+    template = TEMPLATES.get(kind, FALLBACK)
+    try:
+        return template.format(shown=_show(error.get("input")), **ctx)
+    except (KeyError, IndexError, ValueError):  # a context without the field we name
+        return FALLBACK
+
+
+def problem_of(error: Any) -> Problem:
+    # Pydantic names the member of a union it tried ('int', 'float'); the field path does not.
+    clean = tuple(p for p in error["loc"] if not _is_union_tag(p))
+    return Problem(_path(clean), message_of(error))
 
 
 def _path(loc: tuple[int | str, ...]) -> str:
@@ -18,44 +100,6 @@ def _path(loc: tuple[int | str, ...]) -> str:
         out += f"[{part}]" if isinstance(part, int) else (f".{part}" if out else str(part))
     return out
 
-
-def problem_of(error: Any) -> Problem:
-    kind = error["type"]
-    ctx = error.get("ctx") or {}
-    value = error.get("input")
-    shown = _show(value)
-    loc = tuple(error["loc"])
-    field = str(loc[-1]) if loc else ""
-    messages = {
-        "missing": _MISSING.get(field, "is required"),
-        "extra_forbidden": "is not a known field; remove it or check the spelling",
-        "less_than_equal": f"{shown} is above the maximum {ctx.get('le')}",
-        "greater_than_equal": f"{shown} is below the minimum {ctx.get('ge')}",
-        "literal_error": f"{shown} is not allowed; use one of: {ctx.get('expected')}",
-        "int_type": f"{shown} is not a whole number",
-        "int_from_float": f"{shown} is not a whole number",
-        "int_parsing": f"{shown} is not a whole number",
-        "bool_type": f"{shown} is not true or false",
-        "float_type": f"{shown} is not a number",
-        "string_type": f"{shown} is not text",
-        "string_too_long": f"is longer than {ctx.get('max_length')} characters",
-        "model_type": "must be a JSON object",
-        "model_attributes_type": "must be a JSON object",
-        "dict_type": "must be a JSON object",
-        "list_type": "must be a JSON array",
-        "json_invalid": f"not valid JSON: {ctx.get('error', '')}",
-        "date_parsing": f"{shown} is not a valid date; use YYYY-MM-DD",
-        "date_type": f"{shown} is not a date; use a text YYYY-MM-DD",
-    }
-    message = messages.get(kind, error["msg"])
-    # Pydantic names the member of a union it tried ('int', 'float'); the field path does not.
-    clean = tuple(p for p in loc if not _is_union_tag(p))
-    return Problem(_path(clean), message)
-
-
-_MISSING = dict.fromkeys(
-    pw.model.ALARM_QUESTIONS, "is required; answer true, false or null (don't know)"
-) | {"weakness": "is required; answer none, stable, progressive or null (don't know)"}
 
 _UNION_TAGS = frozenset({"int", "float", "bool", "str", "none"})
 _FIELD_NAME = re.compile(r"^[a-z_][a-z0-9_]*$")
@@ -81,5 +125,13 @@ def _show(value: Any) -> str:
     if isinstance(value, bool) or value is None:
         return {True: "true", False: "false", None: "null"}[value]
     if isinstance(value, int | float):
-        return str(value)
+        try:
+            text = str(value)
+        except ValueError:  # an integer of more than 4,300 digits
+            return "a very long number"
+        return text if len(text) <= 40 else text[:37] + "..."
+    if isinstance(value, list):
+        return "an array"
+    if isinstance(value, dict):
+        return "an object"
     return type(value).__name__

@@ -10,6 +10,7 @@ from fastapi.openapi.utils import get_openapi
 from fastapi.responses import HTMLResponse
 from fastapi.routing import APIRoute, iter_route_contexts
 
+from rughernia.web import problem_responses
 from rughernia.web.api.inputs import DOCUMENTED
 
 DOCS_PATH = "/api/v1/docs"
@@ -30,10 +31,52 @@ def openapi(app: FastAPI) -> dict[str, Any]:
     for name, model in DOCUMENTED.items():
         schema = model.model_json_schema(ref_template="#/components/schemas/{model}")
         for def_name, definition in schema.pop("$defs", {}).items():
-            schemas.setdefault(def_name, definition)
-        schemas[name] = schema
+            schemas.setdefault(def_name, _no_null_defaults(definition))
+        schemas[name] = _no_null_defaults(schema)
+    _document_media_type(doc)
     app.openapi_schema = doc
     return doc
+
+
+def _no_null_defaults(schema: Any) -> Any:
+    """``schema`` without ``default: null`` where null is not a valid value.
+
+    The contract's optional-but-never-null fields (a diary entry's ``back_pain``) are
+    ``None`` in Python when left out, and Pydantic writes that as ``default: null``
+    beside ``type: integer``: a default the schema itself forbids, which OpenAPI 3.1
+    validators reject. Left out means absent; dropping the default says just that and
+    changes nothing that is accepted.
+    """
+    if isinstance(schema, list):
+        return [_no_null_defaults(item) for item in schema]
+    if not isinstance(schema, dict):
+        return schema
+    out = {key: _no_null_defaults(value) for key, value in schema.items()}
+    if "default" in out and out["default"] is None and not _admits_null(out):
+        del out["default"]
+    return out
+
+
+def _admits_null(schema: dict[str, Any]) -> bool:
+    kind = schema.get("type")
+    if kind is None and not any(k in schema for k in ("anyOf", "oneOf", "allOf")):
+        return "$ref" not in schema and "enum" not in schema and "const" not in schema
+    if kind == "null" or (isinstance(kind, list) and "null" in kind):
+        return True
+    return any(
+        isinstance(branch, dict) and _admits_null(branch)
+        for branch in schema.get("anyOf", []) + schema.get("oneOf", [])
+    )
+
+
+def _document_media_type(doc: dict[str, Any]) -> None:
+    """Every operation with a request body answers 415 to a body that is not JSON."""
+    for operations in doc.get("paths", {}).values():
+        for operation in operations.values():
+            if "requestBody" in operation:
+                operation.setdefault("responses", {}).setdefault(
+                    "415", problem_responses.MEDIA_TYPE[415]
+                )
 
 
 def api_routes(app: FastAPI) -> list[tuple[str, str]]:

@@ -27,6 +27,11 @@ PROBLEM_SCHEMA: dict[str, Any] = {
                 },
             },
         },
+        "more": {
+            "type": "integer",
+            "minimum": 1,
+            "description": "how many problems were found beyond the first 20 listed in errors",
+        },
     },
 }
 
@@ -48,4 +53,5 @@ SIGNED_IN: Responses = {
 }
 PATIENT: Responses = {**SIGNED_IN, 404: _problem("No such patient (or not yours)")}
 CONFLICT: Responses = {409: _problem("Conflicts with the stored state")}
+MEDIA_TYPE: Responses = {415: _problem("The body is not sent as application/json")}
 THROTTLED: Responses = {429: _problem("Too many failed sign-ins; wait and retry")}

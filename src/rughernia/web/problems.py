@@ -6,8 +6,12 @@ web's own ``ApiError`` (what only HTTP can get wrong: a token header, CSRF,
 the media type, the body size), FastAPI's request validation, the contract's
 ``CaseInvalid``, unknown routes, database trouble, and, as a last resort, any
 other exception, which becomes a bare 500 without a trace. Validation problems
-carry ``errors``: one ``{path, pointer, message}`` each. A replayed
-``Idempotency-Key`` leaves here too, as its first answer.
+carry ``errors``: one ``{path, pointer, message}`` each, worded by us (Pydantic's
+errors through ``contract.messages``), the first 20 of them, and ``more`` counts the
+rest. A replayed ``Idempotency-Key`` leaves here too, as its first answer.
+
+Every problem ``type`` that can be sent is a member of ``CareKind`` or ``WebKind``:
+mypy holds each raise to them, and a test holds docs/api.md to them.
 """
 
 from __future__ import annotations
@@ -15,7 +19,7 @@ from __future__ import annotations
 import logging
 import re
 from collections.abc import Iterable, Sequence
-from typing import Any
+from typing import Any, Literal
 
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
@@ -29,6 +33,7 @@ from rughernia.care import errors as care
 from rughernia.care.once import Replayed
 from rughernia.contract import CaseInvalid
 from rughernia.pathway.checks import Problem
+from rughernia.web import validation
 
 PROBLEM_JSON = "application/problem+json"
 TYPE_BASE = "https://rughernia.example/problems/"
@@ -38,8 +43,42 @@ log = logging.getLogger("rughernia.web")
 BODY_TIMED_OUT = "rughernia.body_timed_out"
 
 
+CareKind = Literal[
+    "unauthenticated",
+    "sign-in-failed",
+    "forbidden",
+    "not-found",
+    "invitation-unknown",
+    "validation",
+    "idempotency-key-reused",
+    "conflict",
+    "intake-required",
+    "record-not-assessable",
+    "no-alarm",
+    "username-taken",
+    "team-exists",
+    "idempotency-conflict",
+    "throttled",
+]
+# What only HTTP can get wrong (raised as ApiError by the web layer itself).
+WebKind = Literal[
+    "unauthenticated",
+    "csrf",
+    "not-found",
+    "method-not-allowed",
+    "request-timeout",
+    "http",
+    "too-large",
+    "unsupported-media-type",
+    "unstorable-value",
+    "conflict",
+    "unavailable",
+    "internal",
+]
+Kind = CareKind | WebKind
+
 # Each domain error's status and problem type; a subclass not named here takes its parent's.
-CARE_PROBLEMS: dict[type[care.CareError], tuple[int, str]] = {
+CARE_PROBLEMS: dict[type[care.CareError], tuple[int, CareKind]] = {
     care.NotSignedIn: (401, "unauthenticated"),
     care.SignInFailed: (401, "sign-in-failed"),
     care.Forbidden: (403, "forbidden"),
@@ -64,12 +103,13 @@ class ApiError(Exception):
     def __init__(
         self,
         status: int,
-        kind: str,
+        kind: Kind,
         title: str,
         detail: str | None = None,
         *,
         errors: Sequence[Problem] = (),
         headers: dict[str, str] | None = None,
+        more: int = 0,
     ) -> None:
         super().__init__(detail or title)
         self.status = status
@@ -78,13 +118,22 @@ class ApiError(Exception):
         self.detail = detail
         self.errors = list(errors)
         self.headers = headers or {}
+        self.more = more  # problems found beyond ``errors``
 
 
 def from_care(error: care.CareError) -> ApiError:
     """The problem a domain error is, over HTTP."""
     status, kind = next(CARE_PROBLEMS[cls] for cls in type(error).__mro__ if cls in CARE_PROBLEMS)
     headers = {} if error.retry_after is None else {"Retry-After": str(error.retry_after)}
-    return ApiError(status, kind, error.title, error.detail, errors=error.problems, headers=headers)
+    return ApiError(
+        status,
+        kind,
+        error.title,
+        error.detail,
+        errors=error.problems,
+        headers=headers,
+        more=error.more,
+    )
 
 
 def is_unauthenticated(error: Exception) -> bool:
@@ -94,25 +143,45 @@ def is_unauthenticated(error: Exception) -> bool:
     return isinstance(error, ApiError) and error.status == 401
 
 
-def invalid(problems: Iterable[Problem], title: str = "The request has invalid fields") -> ApiError:
-    return from_care(care.Invalid(problems, title))
+def invalid(
+    problems: Iterable[Problem], title: str = "The request has invalid fields", *, more: int = 0
+) -> ApiError:
+    return from_care(care.Invalid(problems, title, more=more))
 
 
 def problem_body(
-    status: int, kind: str, title: str, detail: str | None, errors: Sequence[Problem] = ()
+    status: int,
+    kind: Kind,
+    title: str,
+    detail: str | None,
+    errors: Sequence[Problem] = (),
+    more: int = 0,
 ) -> dict[str, Any]:
+    """The JSON of a problem. At most ``SHOWN_PROBLEMS`` errors, each echo shortened
+    (``care.Invalid`` does both already; this holds for every other error too)."""
     body: dict[str, Any] = {"type": TYPE_BASE + kind, "title": title, "status": status}
     if detail:
-        body["detail"] = detail
-    if errors:
+        body["detail"] = care.shorten(detail, 20 * care.MAX_MESSAGE)
+    shown = [care.shortened(p) for p in errors[: care.SHOWN_PROBLEMS]]
+    if shown:
         body["errors"] = [
-            {"path": p.path, "pointer": pointer(p.path), "message": p.message} for p in errors
+            {
+                "path": p.path,
+                "pointer": care.shorten(pointer(p.path), care.MAX_PATH + 2),
+                "message": p.message,
+            }
+            for p in shown
         ]
+    more += len(errors) - len(shown)
+    if more:
+        body["more"] = more
     return body
 
 
 def problem_response(error: ApiError) -> JSONResponse:
-    body = problem_body(error.status, error.kind, error.title, error.detail, error.errors)
+    body = problem_body(
+        error.status, error.kind, error.title, error.detail, error.errors, error.more
+    )
     return JSONResponse(body, error.status, headers=error.headers, media_type=PROBLEM_JSON)
 
 
@@ -137,24 +206,8 @@ def allowed_methods(request: Request) -> str:
 
 
 def _from_validation(exc: RequestValidationError) -> ApiError:
-    found: list[Problem] = []
-    for error in exc.errors():
-        loc = [str(p) for p in error.get("loc", ())]
-        where = loc[0] if loc else "body"
-        rest = loc[1:]
-        if where == "body":
-            path = ".".join(rest) if rest else "body"
-        else:  # path, query, header: name them so the client sees where
-            path = f"{where}.{'.'.join(rest)}" if rest else where
-        kind = error.get("type", "")
-        if kind == "json_invalid":
-            message = "is not valid JSON"
-        elif kind == "missing":
-            message = "is required"
-        else:
-            message = str(error.get("msg", "is not valid"))
-        found.append(Problem(path, message))
-    return invalid(found)
+    found, more = validation.problems(exc.errors(), exc.body)
+    return invalid(found, more=more)
 
 
 def install(app: FastAPI) -> None:
@@ -185,7 +238,8 @@ def install(app: FastAPI) -> None:
             return problem_response(invalid([Problem("body", "is not valid JSON")]))
         titles = {404: "Not found", 405: "Method not allowed"}
         title = titles.get(exc.status_code, "Request not handled")
-        kind = {404: "not-found", 405: "method-not-allowed"}.get(exc.status_code, "http")
+        kinds: dict[int, WebKind] = {404: "not-found", 405: "method-not-allowed"}
+        kind = kinds.get(exc.status_code, "http")
         headers = dict(exc.headers or {})
         if exc.status_code == 405:
             headers["Allow"] = allowed_methods(request)

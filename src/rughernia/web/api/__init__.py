@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from fastapi import FastAPI
+from fastapi import Depends, FastAPI
 
 from rughernia.web.api import (
     accounts,
@@ -15,6 +15,7 @@ from rughernia.web.api import (
     record,
     session,
 )
+from rughernia.web.api.inputs import json_media_type
 
 PREFIX = "/api/v1"
 
@@ -33,4 +34,4 @@ def install(app: FastAPI) -> None:
         privacy,
         fhir,
     ):
-        app.include_router(module.router, prefix=PREFIX)
+        app.include_router(module.router, prefix=PREFIX, dependencies=[Depends(json_media_type)])
