@@ -14,6 +14,7 @@ from rughernia.settings import Settings
 from rughernia.store.engine import make_engine, relaxed, session_factory
 from rughernia.web import api, docs, problems
 from rughernia.web.context import AppState, Clock
+from rughernia.web.head import HeadAsGet
 from rughernia.web.headers import SecurityHeaders
 
 DESCRIPTION = (
@@ -47,6 +48,10 @@ def create_app(settings: Settings, *, clock: Clock = _utcnow) -> FastAPI:
         docs_url=None,  # FastAPI's pages load Swagger/ReDoc from a CDN; ours is local
         redoc_url=None,
         lifespan=lifespan,
+        # Starlette answers /path/ with a redirect whose Location it builds from the Host
+        # header, so a forged Host (or a proxy's) ends up in it. Every path has one spelling:
+        # anything else is a 404 problem.
+        redirect_slashes=False,
     )
     app.state.rughernia = AppState(
         settings=settings,
@@ -62,6 +67,7 @@ def create_app(settings: Settings, *, clock: Clock = _utcnow) -> FastAPI:
     api.install(app)
     docs.install(app)
     app.add_middleware(SecurityHeaders)
+    app.add_middleware(HeadAsGet)
     return app
 
 

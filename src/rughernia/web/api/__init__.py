@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from fastapi import FastAPI
+from fastapi import Depends, FastAPI
 
 from rughernia.web.api import (
     accounts,
@@ -15,8 +15,11 @@ from rughernia.web.api import (
     record,
     session,
 )
+from rughernia.web.api.inputs import one_value_each
 
 PREFIX = "/api/v1"
+# Every route refuses a repeated query parameter, before anything else runs.
+ONE_VALUE_EACH = Depends(one_value_each)
 
 
 def install(app: FastAPI) -> None:
@@ -33,4 +36,4 @@ def install(app: FastAPI) -> None:
         privacy,
         fhir,
     ):
-        app.include_router(module.router, prefix=PREFIX)
+        app.include_router(module.router, prefix=PREFIX, dependencies=[ONE_VALUE_EACH])
