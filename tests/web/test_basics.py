@@ -127,7 +127,8 @@ def test_route_list_is_discoverable(app: Any) -> None:
 def test_405_names_every_allowed_method(client: Any) -> None:
     r = client.patch("/api/v1/session")
     assert r.status_code == 405
-    assert set(r.headers["allow"].split(", ")) == {"GET", "POST", "DELETE"}
+    # HEAD too: every GET route answers it (web/head.py).
+    assert set(r.headers["allow"].split(", ")) == {"GET", "HEAD", "POST", "DELETE"}
 
 
 def test_pydantic_bodies_that_are_not_json_are_422(client: Any) -> None:

@@ -312,3 +312,35 @@ def test_a_body_nested_too_deep_is_named_before_parsing(world: World) -> None:
     assert r.json()["errors"] == [
         {"path": "body", "pointer": "#/body", "message": "is nested more than 64 levels deep"}
     ]
+
+
+def test_an_identical_diary_put_stores_no_second_assessment(world: World, clock: Clock) -> None:
+    c, h = world.client, world.h("pat_a")
+    history = _url(world, "pat_a", "/assessments")
+    url = _url(world, "pat_a", f"/diary/{clock.today.isoformat()}")
+    first = c.put(url, json={"leg_pain": 4}, headers=h).json()["assessment"]
+    count = len(c.get(history, headers=h).json()["assessments"])
+    again = c.put(url, json={"leg_pain": 4}, headers=h).json()["assessment"]
+    assert again == first
+    assert len(c.get(history, headers=h).json()["assessments"]) == count
+    # GET /assessment and the intake, rewritten unchanged, find the same stored one.
+    assert c.get(_url(world, "pat_a", "/assessment"), headers=h).json()["id"] == first["id"]
+    intake = c.get(_url(world, "pat_a", "/intake"), headers=h).json()
+    same = c.put(_url(world, "pat_a", "/intake"), json=intake, headers=h).json()["assessment"]
+    assert same["id"] == first["id"]
+    assert len(c.get(history, headers=h).json()["assessments"]) == count
+    # A changed entry is a changed assessment: stored.
+    other = c.put(url, json={"leg_pain": 9}, headers=h).json()["assessment"]
+    assert other["id"] > first["id"]
+
+
+def test_an_unchanged_write_answers_with_the_acknowledgement(world: World, clock: Clock) -> None:
+    c = world.client
+    alarm = intake_for(clock.today - dt.timedelta(days=3), incontinence=True)
+    url = _url(world, "pat_a", "/intake")
+    stored = c.put(url, json=alarm, headers=world.h("pat_a")).json()["assessment"]
+    ack = _url(world, "pat_a", f"/alarms/{stored['id']}/acknowledge")
+    assert c.post(ack, json={"note": "gebeld"}, headers=world.h("doc_a")).status_code == 200
+    again = c.put(url, json=alarm, headers=world.h("pat_a")).json()["assessment"]
+    assert again["id"] == stored["id"]
+    assert again["acknowledgement"]["note"] == "gebeld"

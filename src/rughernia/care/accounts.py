@@ -12,6 +12,7 @@ from sqlalchemy.orm import Session
 
 from rughernia.care.access import Actor, as_role
 from rughernia.care.errors import InvitationUnknown, TeamExists, UsernameTaken, invalid
+from rughernia.care.names import checked_name
 from rughernia.care.once import Once
 from rughernia.care.passwords import Passwords, password_problem
 from rughernia.care.patients import invitation_hash
@@ -88,19 +89,21 @@ def create_account(
 
     The caller commits.
     """
+    display_name = checked_name("display_name", new.display_name, optional=True)
+    teams = [checked_name(f"teams[{i}]", name) for i, name in enumerate(new.teams)]
     _new_password(new.password)
     _name_free(session, new.username)
-    team_ids = [accounts.ensure_team(session, name.strip(), at=at).id for name in new.teams]
+    team_ids = [accounts.ensure_team(session, name, at=at).id for name in teams]
     user = accounts.add_user(
         session,
         username=new.username,
         password_hash=passwords.hash(new.password),
         role=new.role,
-        display_name=new.display_name,
+        display_name=display_name,
         team_ids=team_ids,
         at=at,
     )
-    return Account(user, sorted(name.strip() for name in new.teams))
+    return Account(user, sorted(teams))
 
 
 def list_teams(session: Session, actor: Actor, *, at: dt.datetime) -> list[Team]:
@@ -117,9 +120,7 @@ def list_teams(session: Session, actor: Actor, *, at: dt.datetime) -> list[Team]
 
 def add_team(session: Session, actor: Actor, name: str, *, at: dt.datetime) -> Team:
     with as_role(session, actor, "teams.create", "admin", at=at):
-        name = name.strip()
-        if not name:
-            raise invalid("name", "must not be empty")
+        name = checked_name("name", name)
         if accounts.team_by_name(session, name) is not None:
             raise TeamExists("A team with this name exists")
         team = accounts.ensure_team(session, name, at=at)

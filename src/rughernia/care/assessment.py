@@ -27,9 +27,10 @@ Seen = tuple[Stored, AlarmAck | None]
 
 
 def store(session: Session, patient_id: int, case: Case, cause: str, at: dt.datetime) -> Stored:
-    """Assess an already validated case of this patient's record and store the result."""
+    """Assess an already validated case of this patient's record and store the result,
+    unless it is the newest stored one already (then that one, see ``assessments.store``)."""
     result = assess(case, load()).to_dict()
-    return assessments.add_assessment(session, patient_id, case.today, result, cause, at=at)
+    return assessments.store(session, patient_id, case.today, result, cause, at=at)
 
 
 def assess_and_store(
@@ -55,10 +56,8 @@ def _store_if_new(
     cause: str,
     at: dt.datetime,
 ) -> Seen:
-    same = assessments.latest_matching(session, patient_id, today, result)
-    if same is not None:
-        return same
-    return assessments.add_assessment(session, patient_id, today, result, cause, at=at), None
+    stored = assessments.store(session, patient_id, today, result, cause, at=at)
+    return stored, stored.acknowledgement
 
 
 @dataclass(frozen=True, slots=True)

@@ -12,6 +12,7 @@ from sqlalchemy.orm import Session
 
 from rughernia.care.access import Actor, as_role, on_record
 from rughernia.care.errors import invalid
+from rughernia.care.names import checked_name
 from rughernia.care.once import Once
 from rughernia.store import accounts, assessments, record
 from rughernia.store.record import Patient
@@ -82,6 +83,7 @@ def create_patient(
     once: Once[Created] | None = None,
 ) -> Created:
     """A new patient in one of the clinician's teams, and the invitation code to join."""
+    display_name = checked_name("display_name", display_name)
     with as_role(session, actor, "patient.create", "clinician", at=at) as step:
         if once is not None:
             once.replay(session, actor, at)
@@ -99,7 +101,7 @@ def create_patient(
         row = record.add_patient(
             session,
             team_id=team_id if team_id is not None else teams[0],
-            display_name=display_name.strip() or display_name,
+            display_name=display_name,
             language=language,
             invitation_hash=invitation_hash(code),
             invitation_expires_at=expires,

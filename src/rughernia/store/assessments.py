@@ -7,6 +7,7 @@ worklists can filter with SQL.
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import hashlib
 import json
@@ -31,6 +32,8 @@ class Stored:
     cause: str
     triage: str
     data: dict[str, Any]
+    # Set when the answer is an earlier stored assessment that a clinician acknowledged.
+    acknowledgement: AlarmAck | None = None
 
 
 def digest_of(data: dict[str, Any]) -> str:
@@ -113,6 +116,28 @@ def latest_matching(
             note=row.note,
         )
     return stored, ack
+
+
+def store(
+    session: Session,
+    patient_id: int,
+    today: dt.date,
+    data: dict[str, Any],
+    cause: str,
+    *,
+    at: dt.datetime | None = None,
+) -> Stored:
+    """Store ``data`` unless the newest stored assessment is this very assessment of this
+    very day: then that one is the answer, with its acknowledgement.
+
+    Every caller (a read, each write, the demo) stores through here, so an unchanged
+    record never adds to its history twice, whatever surface looked at or rewrote it.
+    """
+    same = latest_matching(session, patient_id, today, data)
+    if same is not None:
+        stored, ack = same
+        return dataclasses.replace(stored, acknowledgement=ack)
+    return add_assessment(session, patient_id, today, data, cause, at=at)
 
 
 def assessment(session: Session, patient_id: int, assessment_id: int) -> AssessmentRow | None:

@@ -14,6 +14,7 @@ from rughernia.settings import Settings
 from rughernia.store.engine import make_engine, relaxed, session_factory
 from rughernia.web import api, docs, limits, problems
 from rughernia.web.context import AppState, Clock
+from rughernia.web.head import HeadAsGet
 from rughernia.web.headers import SecurityHeaders
 from rughernia.web.timeouts import BodyTimeout
 
@@ -48,6 +49,10 @@ def create_app(settings: Settings, *, clock: Clock = _utcnow) -> FastAPI:
         docs_url=None,  # FastAPI's pages load Swagger/ReDoc from a CDN; ours is local
         redoc_url=None,
         lifespan=lifespan,
+        # Starlette answers /path/ with a redirect whose Location it builds from the Host
+        # header, so a forged Host (or a proxy's) ends up in it. Every path has one spelling:
+        # anything else is a 404 problem.
+        redirect_slashes=False,
     )
     app.state.rughernia = AppState(
         settings=settings,
@@ -66,6 +71,7 @@ def create_app(settings: Settings, *, clock: Clock = _utcnow) -> FastAPI:
     # Inside SecurityHeaders, so that its own 408 carries them too.
     app.add_middleware(BodyTimeout, seconds=settings.body_timeout_seconds)
     app.add_middleware(SecurityHeaders)
+    app.add_middleware(HeadAsGet)
     return app
 
 

@@ -32,6 +32,7 @@ from rughernia.care import access, signin
 from rughernia.care.passwords import Passwords
 from rughernia.care.shapes import MAX_ID, Actor, SignedIn
 from rughernia.settings import Settings
+from rughernia.web.ids import canonical_int
 from rughernia.web.problems import ApiError, is_unauthenticated
 
 SESSION_COOKIE = "rughernia_session"
@@ -129,14 +130,14 @@ def _audit_unauthenticated(session: Session, request: Request) -> None:
     Nobody is signed in, so the action names the route itself, e.g.
     ``GET /diary/{date}`` for ``GET /api/v1/patients/7/diary/2026-03-01``.
     """
-    raw = str(request.path_params.get("patient_id", ""))
-    if not (raw.isascii() and raw.isdigit()) or not 1 <= int(raw) <= MAX_ID:
-        return  # not a route on a record, or an id that can name no patient
+    patient_id = canonical_int(request.path_params.get("patient_id"), MAX_ID)
+    if patient_id is None:
+        return  # not a route on a record, or an id that names no patient (0, 01, 1.0)
     route = request.scope.get("route")
     template = str(getattr(route, "path_format", None) or "{patient_id}")
     action = f"{request.method} {template.partition('{patient_id}')[2] or '/'}"[:40]
     client = request.client.host if request.client else None
-    access.unauthenticated(session, client, action, int(raw), app_state(request).clock())
+    access.unauthenticated(session, client, action, patient_id, app_state(request).clock())
 
 
 @dataclass(slots=True)

@@ -202,6 +202,8 @@ def allowed_methods(request: Request) -> str:
         regex = getattr(route, "path_regex", None)
         if regex is not None and regex.match(request.url.path):
             methods |= set(route.methods or ())
+    if "GET" in methods:
+        methods.add("HEAD")  # answered as GET by web.head
     return ", ".join(sorted(methods))
 
 

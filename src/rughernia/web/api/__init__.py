@@ -15,9 +15,12 @@ from rughernia.web.api import (
     record,
     session,
 )
-from rughernia.web.api.inputs import json_media_type
+from rughernia.web.api.inputs import json_media_type, one_value_each
 
 PREFIX = "/api/v1"
+# Every route refuses a repeated query parameter, and a body that is not JSON,
+# before anything else runs.
+ROUTER_CHECKS = [Depends(one_value_each), Depends(json_media_type)]
 
 
 def install(app: FastAPI) -> None:
@@ -34,4 +37,4 @@ def install(app: FastAPI) -> None:
         privacy,
         fhir,
     ):
-        app.include_router(module.router, prefix=PREFIX, dependencies=[Depends(json_media_type)])
+        app.include_router(module.router, prefix=PREFIX, dependencies=ROUTER_CHECKS)

@@ -15,6 +15,7 @@ from rughernia.web.api import views
 from rughernia.web.api.inputs import AssessmentId, IdempotencyKey, PatientId, once
 from rughernia.web.api.schemas import AckBody, AssessmentHistory, StoredAssessment
 from rughernia.web.context import DB, UserCtx
+from rughernia.web.ids import canonical
 from rughernia.web.problem_responses import CONFLICT, PATIENT
 
 router = APIRouter(tags=["assessments"])
@@ -52,8 +53,8 @@ def history(
     patient_id: PatientId,
     ctx: UserCtx,
     session: DB,
-    limit: Annotated[int, Query(ge=1, le=200)] = 50,
-    before_id: Annotated[int | None, Query(ge=1, le=MAX_ID)] = None,
+    limit: Annotated[int, Query(ge=1, le=200), canonical(200)] = 50,
+    before_id: Annotated[int | None, Query(ge=1, le=MAX_ID), canonical(MAX_ID)] = None,
 ) -> JSONResponse:
     rows, acks = assessment.history(
         session, ctx.actor, patient_id, limit=limit, before_id=before_id, at=ctx.now

@@ -13,6 +13,7 @@ from rughernia.web.api import views
 from rughernia.web.api.inputs import (
     DATE_SCHEMA,
     PatientId,
+    date_range,
     documented,
     json_body,
     json_object,
@@ -40,8 +41,7 @@ def list_entries(
     start: Annotated[str | None, Query(alias="from", **DATE_SCHEMA)] = None,
     end: Annotated[str | None, Query(alias="to", **DATE_SCHEMA)] = None,
 ) -> JSONResponse:
-    first = parse_date(start, "query.from") if start else None
-    last = parse_date(end, "query.to") if end else None
+    first, last = date_range(start, end)
     entries = diary.days(session, ctx.actor, patient_id, first, last, at=ctx.now)
     return JSONResponse({"entries": entries})
 

@@ -23,14 +23,16 @@ from rughernia.care.shapes import MAX_ID
 from rughernia.contract.json_depth import TooDeep, check_depth
 from rughernia.pathway.checks import Problem
 from rughernia.web.context import Ctx
+from rughernia.web.ids import canonical
 from rughernia.web.problems import ApiError
 
 T = TypeVar("T")
 
 # --- path and header parameters -------------------------------------------------------
 
-PatientId = Annotated[int, Path(ge=1, le=MAX_ID, description="the patient's id")]
-AssessmentId = Annotated[int, Path(ge=1, le=MAX_ID)]
+# Ids only in canonical form (``web.ids``): /patients/01 or /patients/1.0 is a 422, not patient 1.
+PatientId = Annotated[int, Path(ge=1, le=MAX_ID, description="the patient's id"), canonical(MAX_ID)]
+AssessmentId = Annotated[int, Path(ge=1, le=MAX_ID), canonical(MAX_ID)]
 IdempotencyKey = Annotated[
     str | None,
     Header(
@@ -65,6 +67,38 @@ def parse_date(value: str, path: str) -> dt.date:
         except ValueError:
             pass
     raise invalid(path, f"{value[:40]!r} is not a valid date; use YYYY-MM-DD")
+
+
+def date_range(start: str | None, end: str | None) -> tuple[dt.date | None, dt.date | None]:
+    """``?from=&to=`` as dates (either may be open); ``from`` after ``to`` is a mistake, not []."""
+    first = parse_date(start, "query.from") if start else None
+    last = parse_date(end, "query.to") if end else None
+    if first is not None and last is not None and first > last:
+        raise invalid("query.from", f"is after query.to ({last.isoformat()}); swap them")
+    return first, last
+
+
+# --- query strings: one value per parameter -------------------------------------------
+
+
+async def one_value_each(request: Request) -> None:
+    """A query parameter given twice is a 422 naming it (for every route: see ``api.install``).
+
+    FastAPI would take one of the values silently; which one the client meant is a guess.
+    """
+    seen: set[str] = set()
+    repeated: list[str] = []
+    for key, _value in request.query_params.multi_items():
+        if key in seen and key not in repeated:
+            repeated.append(key)
+        seen.add(key)
+    if repeated:
+        raise Invalid(
+            [
+                Problem(f"query.{key[:40]}", "is given more than once; send it once")
+                for key in repeated
+            ]
+        )
 
 
 # --- JSON bodies ------------------------------------------------------------------------
@@ -122,7 +156,10 @@ async def json_body(request: Request) -> Any:
     except TooDeep as exc:
         raise invalid("body", str(exc)) from None
     try:
-        data = json.loads(raw, parse_constant=_reject_constant)
+        # Decoded first, strictly as UTF-8: json.loads(bytes) would guess UTF-16 or UTF-32
+        # and skip a BOM, which /assess (Pydantic's parser) refuses. One rule for all bodies.
+        # A BOM left in the text is refused by json.loads(str) itself.
+        data = json.loads(raw.decode("utf-8"), parse_constant=_reject_constant)
     except (ValueError, RecursionError):
         raise invalid("body", "is not valid JSON") from None
     nul = _nul_path(data, "")

@@ -43,6 +43,8 @@ def acknowledgement(ack: AlarmAck | None) -> dict[str, Any] | None:
 
 
 def stored_assessment(row: AssessmentRow | Stored, ack: AlarmAck | None = None) -> dict[str, Any]:
+    if ack is None and isinstance(row, Stored):
+        ack = row.acknowledgement  # a write that changed nothing answers with the stored one
     return {
         "id": row.id,
         "patient_id": row.patient_id,
