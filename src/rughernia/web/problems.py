@@ -227,7 +227,8 @@ def install(app: FastAPI) -> None:
 
     async def on_case_invalid(_request: Request, exc: Exception) -> JSONResponse:
         assert isinstance(exc, CaseInvalid)
-        return problem_response(invalid(exc.problems, "The case has invalid fields"))
+        title = "The case has invalid fields"
+        return problem_response(invalid(exc.problems, title, more=exc.more))
 
     async def on_validation(_request: Request, exc: Exception) -> JSONResponse:
         assert isinstance(exc, RequestValidationError)
