@@ -48,4 +48,4 @@ SIGNED_IN: Responses = {
 }
 PATIENT: Responses = {**SIGNED_IN, 404: _problem("No such patient (or not yours)")}
 CONFLICT: Responses = {409: _problem("Conflicts with the stored state")}
-THROTTLED: Responses = {429: _problem("Too many failed sign-ins; wait and retry")}
+THROTTLED: Responses = {429: _problem("Too many failed attempts; wait Retry-After seconds")}
