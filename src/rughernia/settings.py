@@ -38,8 +38,6 @@ class Settings:
     # Redeeming an invitation: failures with one valid code (a taken name) before that code
     # is locked for the window; the address waits as at sign-in.
     redeem_max_failures: int = 5
-    # A password reset code's lifetime.
-    password_reset_hours: int = 24
     # Argon2 cost; the defaults are argon2-cffi's RFC 9106 "low memory" profile.
     # Tests lower them to stay fast; production never should.
     argon2_time_cost: int = 3

@@ -1,4 +1,4 @@
-"""Throttling of guesses: sign-in, invitation redeem, password reset and change.
+"""Throttling of guesses: sign-in and invitation redeem.
 
 The threat (OWASP ASVS 4.0 V2.2.1): online guessing of passwords, of names
 that exist, and of codes, from one address or at one account. The policy
