@@ -51,9 +51,8 @@ def test_a_user_without_failures_signs_in_from_that_address_within_the_delay(
     c = world.client
     for i in range(4 * DEFAULTS.login_max_failures + FREE):  # well past today's address lock
         r = _guess(c, f"random-{i}")
-        if r.status_code == 429:
-            clock.advance(seconds=int(r.headers["Retry-After"]))
-            assert _guess(c, f"random-{i}").status_code == 401
+        if r.status_code == 429:  # the attacker waits no longer than the stated maximum
+            clock.advance(seconds=min(int(r.headers["Retry-After"]), MAX_DELAY))
     r = _guess(c, "doc_a", PASSWORD)
     if r.status_code == 429:
         wait = int(r.headers["Retry-After"])
