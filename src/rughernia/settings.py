@@ -47,9 +47,18 @@ class Settings:
     timezone: str = "Europe/Amsterdam"
     session_hours: Annotated[float, Range(0.01, 24 * 366)] = 12.0
     invitation_days: Annotated[int, Range(1, 366)] = 14
-    # Sign-in throttling: after this many failures within the window the name is locked.
+    # Sign-in throttling (docs/api.md, "Throttling"): after this many failures within the
+    # window a name is locked for the window.
     login_max_failures: Annotated[int, Range(1, 1000)] = 5
     login_window_minutes: Annotated[int, Range(1, 7 * 24 * 60)] = 15
+    # An address is never locked: behind one NAT it is a whole practice. After this many
+    # failures from it (within the window, which starts again at each failure), each further
+    # attempt from it must wait 1, 2, 4, ... seconds after the one before, at most the maximum.
+    login_address_free_failures: Annotated[int, Range(1, 100_000)] = 10
+    login_address_max_delay_seconds: Annotated[int, Range(1, 3600)] = 30
+    # Redeeming an invitation: failures with one valid code (a taken name) before that code
+    # is locked for the window; the address waits as at sign-in.
+    redeem_max_failures: Annotated[int, Range(1, 1000)] = 5
     # Argon2 cost; the defaults are argon2-cffi's RFC 9106 "low memory" profile.
     # Tests lower them to stay fast; production never should.
     argon2_time_cost: Annotated[int, Range(1, 100)] = 3

@@ -235,15 +235,32 @@ class SignIn(Rule):
         # Guess someone else's password (a different victim per actor, below the throttle).
         victim = ACTORS[(ACTORS.index(actor) + 1) % len(ACTORS)]
         victim = "pat_a" if victim == "anonymous" else victim
+
+        def after_the_delay(body: dict[str, str]) -> Callable[[], Any]:
+            # Twelve guesses from one address would meet its delay (tests/web/test_throttling
+            # tests that); here each waits it out, so the answer is the authorization's.
+            def make() -> dict[str, str]:
+                scene.clock.advance(seconds=60)
+                return body
+
+            return make
+
         guesses = [
-            Cell(actor, method, path, 401, False, {"username": victim, "password": "guess-1234"}),
             Cell(
                 actor,
                 method,
                 path,
                 401,
                 False,
-                {"username": f"nobody-{actor}", "password": PASSWORD},
+                make_json=after_the_delay({"username": victim, "password": "guess-1234"}),
+            ),
+            Cell(
+                actor,
+                method,
+                path,
+                401,
+                False,
+                make_json=after_the_delay({"username": f"nobody-{actor}", "password": PASSWORD}),
             ),
         ]
         if actor == "anonymous":
@@ -252,7 +269,8 @@ class SignIn(Rule):
         def own(r: Any) -> None:
             assert r.json()["user"]["username"] == actor
 
-        mine = Cell(actor, method, path, 200, True, {"username": actor, "password": PASSWORD})
+        body = {"username": actor, "password": PASSWORD}
+        mine = Cell(actor, method, path, 200, True, make_json=after_the_delay(body))
         mine.check = own
         return [*guesses, mine]
 

@@ -120,7 +120,7 @@ def test_guesses_sent_in_parallel_meet_the_lock(eight_connections: TestClient) -
 def test_a_successful_sign_in_does_not_count_against_the_address(
     one_connection: TestClient,
 ) -> None:
-    # The address allows 4 x 5 = 20 failures; each attempt is counted before its check
+    # An address starts to wait after 10 failures; each attempt is counted before its check
     # and taken back when the password was right, so sign-ins never lock it.
     for _ in range(25):
         assert _sign_in(one_connection, "doc_a").status_code == 200

@@ -1,4 +1,4 @@
-"""Accounts and teams (admins), and redeeming an invitation (a new patient).
+"""Accounts and teams (admins); the rules for a new account's name and password.
 
 Admins see accounts and teams, never a patient's record.
 """
@@ -11,13 +11,12 @@ from dataclasses import dataclass, field
 from sqlalchemy.orm import Session
 
 from rughernia.care.access import Actor, as_role
-from rughernia.care.errors import InvitationUnknown, TeamExists, UsernameTaken, invalid
+from rughernia.care.errors import TeamExists, UsernameTaken, invalid
 from rughernia.care.names import checked_name
 from rughernia.care.once import Once
 from rughernia.care.passwords import Passwords, password_problem
-from rughernia.care.patients import invitation_hash
 from rughernia.pathway.checks import Problem
-from rughernia.store import accounts, audit, record
+from rughernia.store import accounts, record
 from rughernia.store.accounts import SignedIn
 from rughernia.store.tables import Team, User
 
@@ -43,13 +42,13 @@ class NewAccount:
     teams: list[str] = field(default_factory=list)
 
 
-def _new_password(password: str) -> None:
+def new_password(password: str) -> None:
     problem = password_problem(password)
     if problem:
         raise invalid("password", problem)
 
 
-def _name_free(session: Session, username: str) -> None:
+def name_free(session: Session, username: str) -> None:
     if accounts.user_by_name(session, username) is not None:
         raise UsernameTaken(
             "This username is taken", problems=[Problem("username", "is taken; choose another")]
@@ -91,8 +90,8 @@ def create_account(
     """
     display_name = checked_name("display_name", new.display_name, optional=True)
     teams = [checked_name(f"teams[{i}]", name) for i, name in enumerate(new.teams)]
-    _new_password(new.password)
-    _name_free(session, new.username)
+    new_password(new.password)
+    name_free(session, new.username)
     team_ids = [accounts.ensure_team(session, name, at=at).id for name in teams]
     user = accounts.add_user(
         session,
@@ -125,43 +124,6 @@ def add_team(session: Session, actor: Actor, name: str, *, at: dt.datetime) -> T
             raise TeamExists("A team with this name exists")
         team = accounts.ensure_team(session, name, at=at)
     return team
-
-
-def redeem(
-    session: Session,
-    passwords: Passwords,
-    *,
-    code: str,
-    username: str,
-    password: str,
-    client_address: str | None,
-    at: dt.datetime,
-) -> Account:
-    """A new patient takes their record with an invitation code and chooses a name and password.
-
-    Nobody is signed in: the audit record names the new account as who acted.
-    """
-    row = record.patient_by_invitation(session, invitation_hash(code))
-    expires = row.invitation_expires_at if row else None
-    if row is None or expires is None or expires <= at or row.user_id is not None:
-        raise InvitationUnknown("This invitation code is unknown or has expired")
-    _new_password(password)
-    _name_free(session, username)
-    user = accounts.add_user(
-        session,
-        username=username,
-        password_hash=passwords.hash(password),
-        role="patient",
-        display_name=row.display_name,
-        at=at,
-    )
-    row.user_id, row.invitation_hash, row.invitation_expires_at = user.id, None, None
-    session.flush()
-    actor = Actor(user.id, user.username, user.role, client_address)
-    audit.write(session, actor, "invitation.redeem", "success", [row.id], at=at)
-    out = Account(user, [], row.id)
-    session.commit()
-    return out
 
 
 def account_of(session: Session, user: User | SignedIn) -> Account:

@@ -11,19 +11,17 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
-import math
 from dataclasses import dataclass
 
 from sqlalchemy.orm import Session
 
+from rughernia.care import throttle
 from rughernia.care.accounts import Account, account_of
-from rughernia.care.errors import SignInFailed, Throttled
+from rughernia.care.errors import SignInFailed
+from rughernia.care.throttle import Attempt, Policy
 from rughernia.store import accounts
 from rughernia.store.accounts import SignedIn
 from rughernia.store.tables import User
-
-# A shared address (a practice behind one NAT) gets more room than one name.
-ADDRESS_FACTOR = 4
 
 
 def token_hash(token: str) -> str:
@@ -31,23 +29,9 @@ def token_hash(token: str) -> str:
     return hashlib.sha256(token.encode()).hexdigest()
 
 
-@dataclass(frozen=True, slots=True)
-class Attempt:
-    keys: tuple[str, str]  # the name's and the client address's throttling keys
-    limits: tuple[int, int]
-    window: dt.timedelta
-    now: dt.datetime
-
-
-def attempt(
-    name: str, client: str | None, *, max_failures: int, window_minutes: int, now: dt.datetime
-) -> Attempt:
-    return Attempt(
-        keys=(f"name:{name}", f"addr:{client}"),
-        limits=(max_failures, max_failures * ADDRESS_FACTOR),
-        window=dt.timedelta(minutes=window_minutes),
-        now=now,
-    )
+def attempt(name: str, client: str | None, policy: Policy, now: dt.datetime) -> Attempt:
+    """A sign-in's throttling keys: the name's (locked after failures) and the address's."""
+    return Attempt(f"name:{name}", f"addr:{client}", policy, now)
 
 
 @dataclass(frozen=True, slots=True)
@@ -63,25 +47,12 @@ class Started:
     expires_at: dt.datetime
 
 
-def _check_lock(session: Session, attempt: Attempt) -> None:
-    for key in attempt.keys:  # always name first, then address: the same order in every sign-in
-        until = accounts.locked_until(session, key, attempt.now, hold=True)
-        if until is not None:
-            wait = max(1, math.ceil((until - attempt.now).total_seconds()))
-            raise Throttled(
-                "Too many failed sign-ins", f"try again in {wait} seconds", retry_after=wait
-            )
-
-
 def count_attempt(session: Session, name: str, attempt: Attempt) -> Found | None:
-    """Refuse a locked name or address; else count this attempt as a failure up front
-    (taken back on success), so that guesses sent in parallel meet the lock too."""
-    _check_lock(session, attempt)
+    """Refuse a locked name or a waiting address; else count this attempt as a failure up
+    front (taken back on success), so that guesses sent in parallel meet the lock too."""
+    throttle.hold(session, attempt)
     user = accounts.user_by_name(session, name)
-    for key, limit in zip(attempt.keys, attempt.limits, strict=True):
-        accounts.record_failure(
-            session, key, attempt.now, max_failures=limit, window=attempt.window
-        )
+    throttle.count(session, attempt)
     session.commit()
     return Found(user.id, user.password_hash, user.active) if user else None
 
@@ -100,9 +71,7 @@ def start_session(
     if user is None or not user.active or user.password_hash != found.password_hash:
         # Removed, blocked or given a new password while the old one was being checked.
         raise SignInFailed("Wrong username or password")
-    name_key, address_key = attempt.keys
-    accounts.clear_failures(session, name_key)
-    accounts.forgive_failure(session, address_key, max_failures=attempt.limits[1])
+    throttle.forgive(session, attempt)
     if new_hash is not None:
         user.password_hash = new_hash
     accounts.delete_expired_sessions(session, attempt.now)

@@ -24,7 +24,6 @@ from rughernia.contract.case import (
 from rughernia.contract.messages import problems_of
 from rughernia.pathway.checks import Problem
 
-
 # Problems worded at most per case: wording costs ~5 µs each, and a 1 MB body can hold
 # 100,000 unknown keys; the others are only counted (``more``).
 MAX_WORDED = 100

@@ -227,6 +227,44 @@ def record_failure(
     session.flush()
 
 
+def record_address_failure(
+    session: Session,
+    key: str,
+    at: dt.datetime,
+    *,
+    free: int,
+    window: dt.timedelta,
+    max_delay: dt.timedelta,
+) -> None:
+    """Count a failure from an address: never a lock, but a delay before its next attempt.
+
+    An address is shared (a practice behind one NAT), so locking it locked everyone out.
+    After ``free`` failures each one makes the next attempt from the address wait twice as
+    long as the last (1, 2, 4, ... seconds, at most ``max_delay``), from this attempt on:
+    ``locked_until`` is when the next may come. Here ``window_start`` is the latest
+    failure, so the count ends only after a quiet ``window``; a steady attacker stays slowed.
+    """
+    row = session.get(LoginFailure, key, with_for_update=True)
+    if row is None or row.window_start + window <= at:
+        upsert(
+            session,
+            LoginFailure.__table__,  # type: ignore[arg-type]
+            {"key": key, "failures": 0, "window_start": at, "locked_until": None},
+            keys=["key"],
+            update=["failures", "window_start", "locked_until"],
+        )
+        row = session.get(LoginFailure, key, populate_existing=True)
+        if row is None:  # pragma: no cover - the upsert just wrote it
+            return
+    row.failures += 1
+    row.window_start = at
+    beyond = row.failures - free
+    if beyond >= 0:
+        delay = dt.timedelta(seconds=2 ** min(beyond, 30))
+        row.locked_until = at + min(delay, max_delay)
+    session.flush()
+
+
 def forgive_failure(session: Session, key: str, *, max_failures: int) -> None:
     """Take back one counted failure (a sign-in is counted before its password is checked,
     so that attempts sent in parallel cannot outrun the lock). A lock that only this

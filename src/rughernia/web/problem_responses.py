@@ -54,4 +54,4 @@ SIGNED_IN: Responses = {
 PATIENT: Responses = {**SIGNED_IN, 404: _problem("No such patient (or not yours)")}
 CONFLICT: Responses = {409: _problem("Conflicts with the stored state")}
 MEDIA_TYPE: Responses = {415: _problem("The body is not sent as application/json")}
-THROTTLED: Responses = {429: _problem("Too many failed sign-ins; wait and retry")}
+THROTTLED: Responses = {429: _problem("Too many failed attempts; wait Retry-After seconds")}

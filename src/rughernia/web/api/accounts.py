@@ -5,17 +5,18 @@ Admins see accounts and teams, never a patient's record.
 
 from __future__ import annotations
 
-from fastapi import APIRouter, Header
+from fastapi import APIRouter, Header, Request
 from fastapi.responses import JSONResponse
+from starlette.concurrency import run_in_threadpool
 
-from rughernia.care import accounts
+from rughernia.care import accounts, invitations, throttle
 from rughernia.care.accounts import Account, NewAccount
 from rughernia.care.once import HEADER, Answer
 from rughernia.web.api import views
 from rughernia.web.api.inputs import once
 from rughernia.web.api.schemas import NewTeam, NewUser, Redeem, Redeemed, TeamOut, UserOut
-from rughernia.web.context import DB, AnyCtx, Hasher, UserCtx
-from rughernia.web.problem_responses import CONFLICT, SIGNED_IN, VALIDATION
+from rughernia.web.context import DB, Hasher, UserCtx, app_state, in_session
+from rughernia.web.problem_responses import CONFLICT, SIGNED_IN, THROTTLED, VALIDATION
 
 router = APIRouter(tags=["accounts"])
 
@@ -82,21 +83,36 @@ def add_team(body: NewTeam, ctx: UserCtx, session: DB) -> JSONResponse:
     responses={
         **VALIDATION,
         **CONFLICT,
-        # No sign-in is needed and a token sent along is not used; a malformed
-        # Authorization header is still refused (401).
-        401: SIGNED_IN[401],
+        **THROTTLED,
         404: {"description": "Unknown or expired code"},
     },
     summary="Redeem an invitation: the patient chooses a username and password",
 )
-def redeem(body: Redeem, ctx: AnyCtx, session: DB, hasher: Hasher) -> JSONResponse:
-    found = accounts.redeem(
-        session,
-        hasher,
+async def redeem(body: Redeem, request: Request) -> JSONResponse:
+    """No sign-in is needed (a token sent along is not used). As at sign-in, the password
+    is hashed between two short transactions, not inside one (see ``care.invitations``)."""
+    state = app_state(request)
+    client = request.client.host if request.client else None
+    now = state.clock()
+    policy = throttle.policy(state.settings, max_failures=state.settings.redeem_max_failures)
+    attempt = await in_session(
+        request,
+        invitations.check,
         code=body.code,
         username=body.username,
         password=body.password,
-        client_address=ctx.client_address,
-        at=ctx.now,
+        client_address=client,
+        policy=policy,
+        at=now,
+    )
+    hashed = await run_in_threadpool(state.passwords.hash, body.password)
+    found = await in_session(
+        request,
+        invitations.finish,
+        attempt,
+        code=body.code,
+        username=body.username,
+        password_hash=hashed,
+        client_address=client,
     )
     return JSONResponse({"user": views.account(found)}, 201)

@@ -8,7 +8,7 @@ from fastapi import APIRouter, Request, Response
 from fastapi.responses import JSONResponse
 from starlette.concurrency import run_in_threadpool
 
-from rughernia.care import signin
+from rughernia.care import signin, throttle
 from rughernia.care.errors import SignInFailed
 from rughernia.web.api import views
 from rughernia.web.api.schemas import SessionOut, SignIn, UserOut
@@ -33,13 +33,7 @@ async def sign_in(body: SignIn, request: Request) -> JSONResponse:
     settings, passwords = state.settings, state.passwords
     client = request.client.host if request.client else None
     name = body.username.strip().lower()
-    attempt = signin.attempt(
-        name,
-        client,
-        max_failures=settings.login_max_failures,
-        window_minutes=settings.login_window_minutes,
-        now=state.clock(),
-    )
+    attempt = signin.attempt(name, client, throttle.policy(settings), state.clock())
     found = await in_session(request, signin.count_attempt, name, attempt)
     stored = found.password_hash if found else None
     ok = await run_in_threadpool(passwords.verify, stored, body.password)
