@@ -100,11 +100,16 @@ def test_a_trickled_body_times_out_as_a_whole(server: Server) -> None:
     with socket.create_connection(("127.0.0.1", server.port)) as sock:
         sock.sendall(_head("POST", "/api/v1/assess", 100))
         start = time.monotonic()
-        while not select.select([sock], [], [], TIMEOUT / 4)[0]:  # until the server answers
-            assert time.monotonic() - start < TIMEOUT + 2, "no answer while trickling"
-            sock.sendall(b" ")
-        data, _took = _until_closed(sock, 4)
-    assert data.startswith(b"HTTP/1.1 408 ")
+        try:
+            while not select.select([sock], [], [], TIMEOUT / 4)[0]:  # until the server answers
+                assert time.monotonic() - start < TIMEOUT + 2, "no answer while trickling"
+                sock.sendall(b" ")
+            data: bytes | None = _until_closed(sock, 4)[0]
+        except (ConnectionResetError, BrokenPipeError):
+            # A byte sent just after the server answered and closed makes it reset the
+            # connection, which may discard the answer before we read it: closed in time.
+            data = None
+    assert data is None or data.startswith(b"HTTP/1.1 408 ")
     assert time.monotonic() - start < TIMEOUT + 2
 
 
@@ -145,8 +150,8 @@ def test_a_client_that_goes_away_mid_body_is_no_error_in_the_log(tmp_path: Path)
     assert s.proc is not None
     assert s.proc.stderr is not None
     log = s.proc.stderr.read().decode()
-    assert "unhandled error" not in log
-    assert "Traceback" not in log
+    assert "unhandled error" not in log, log
+    assert "Traceback" not in log, log
 
 
 def test_whole_bodies_keep_the_connection_alive(server: Server) -> None:

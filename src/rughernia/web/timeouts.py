@@ -46,9 +46,11 @@ class BodyTimeout:
 
         async def timed_receive() -> Message:
             nonlocal deadline, body_done, answered
-            if body_done or answered:
+            if BODY_TIMED_OUT in scope:
+                return {"type": "http.disconnect"}  # for the app, the client is gone
+            if body_done:
                 # After the body only a disconnect can come; waiting for it is not reading.
-                return await receive() if not answered else {"type": "http.disconnect"}
+                return await receive()
             if deadline is None:
                 deadline = asyncio.get_running_loop().time() + self.seconds
             try:
