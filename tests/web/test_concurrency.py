@@ -327,14 +327,14 @@ def test_every_acknowledged_diary_write_is_stored_exactly_once(
         ) == (None, None, None, None, None)
 
     # Every acknowledged write stored its assessment in the same transaction: each
-    # answer names a distinct stored row of that patient; dropped requests may add one.
+    # answer names a stored row of that patient (the same row again when the write left
+    # the assessment unchanged, store/assessments.store); dropped requests may add one.
     owner = {row.id: row.patient_id for row in stored}
     for p in patients:
         ids = [assessment_id for _status, _new, assessment_id in p.answers]
-        assert len(set(ids)) == len(ids)
         assert all(owner.get(i) == p.id for i in ids)
         mine = sum(1 for pid in owner.values() if pid == p.id)
-        assert len(ids) <= mine <= len(ids) + p.lost
+        assert len(set(ids)) <= mine <= len(set(ids)) + p.lost
 
 
 STALL_CLIENTS = 64  # more than the worker thread pool's 40 threads

@@ -58,8 +58,9 @@ TEMPLATES: dict[str, str] = {
     "none_required": "must be null",
 }
 FALLBACK = "is not valid"
-# Errors the models raise themselves (PydanticCustomError): their text is ours already.
-OWN_TYPES = frozenset({"not_null", "unique"})
+# Errors the models raise themselves (PydanticCustomError): their text is ours already
+# (canonical_int: the ids of web/ids.py).
+OWN_TYPES = frozenset({"not_null", "unique", "canonical_int"})
 # Overrides for one empty-string minimum, which reads better as what to do.
 NOT_EMPTY = "must not be empty"
 
