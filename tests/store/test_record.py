@@ -100,7 +100,7 @@ def test_erasure_removes_all_health_data_but_keeps_the_audit(session: Session) -
     record.put_intake(session, pid, {"symptoms": {}}, None)
     record.put_diary_entry(session, pid, D, {"leg_pain": 3})
     record.set_medication(session, pid, {"step": 1}, by=user.id, by_name="pat", reason="r")
-    row = assessments.add_assessment(
+    row = assessments.store(
         session, pid, D, {"content_version": "1", "triage": "urgent", "phase": None}, "read"
     )
     assessments.acknowledge(session, row, user_id=user.id, user_name="pat", note="")
@@ -122,7 +122,7 @@ def test_erasure_removes_all_health_data_but_keeps_the_audit(session: Session) -
 def test_acknowledging_twice_keeps_the_first(session: Session) -> None:
     pid = _patient(session)
     doc = accounts.add_user(session, username="doc", password_hash="x", role="clinician")
-    row = assessments.add_assessment(
+    row = assessments.store(
         session, pid, D, {"content_version": "1", "triage": "emergency", "phase": "acute"}, "read"
     )
     first, new = assessments.acknowledge(
@@ -137,9 +137,7 @@ def test_acknowledging_twice_keeps_the_first(session: Session) -> None:
 def test_latest_per_patient_in_one_query(session: Session) -> None:
     a, b = _patient(session), _patient(session)
     for pid, triage in ((a, "self_care"), (a, "urgent"), (b, "contact_gp")):
-        assessments.add_assessment(
-            session, pid, D, {"content_version": "1", "triage": triage}, "read"
-        )
+        assessments.store(session, pid, D, {"content_version": "1", "triage": triage}, "read")
     latest = assessments.latest_per_patient(session, [a, b])
     assert {pid: r.triage for pid, r in latest.items()} == {a: "urgent", b: "contact_gp"}
 

@@ -245,23 +245,12 @@ class SignIn(Rule):
 
             return make
 
+        wrong = (
+            {"username": victim, "password": "guess-1234"},
+            {"username": f"nobody-{actor}", "password": PASSWORD},
+        )
         guesses = [
-            Cell(
-                actor,
-                method,
-                path,
-                401,
-                False,
-                make_json=after_the_delay({"username": victim, "password": "guess-1234"}),
-            ),
-            Cell(
-                actor,
-                method,
-                path,
-                401,
-                False,
-                make_json=after_the_delay({"username": f"nobody-{actor}", "password": PASSWORD}),
-            ),
+            Cell(actor, method, path, 401, False, make_json=after_the_delay(body)) for body in wrong
         ]
         if actor == "anonymous":
             return guesses

@@ -7,7 +7,6 @@ worklists can filter with SQL.
 
 from __future__ import annotations
 
-import dataclasses
 import datetime as dt
 import hashlib
 import json
@@ -47,31 +46,6 @@ _ACKS = cast(Table, AlarmAck.__table__)
 _INSERT = insert(_ASSESSMENTS).returning(_ASSESSMENTS.c.id)
 
 
-def add_assessment(
-    session: Session,
-    patient_id: int,
-    today: dt.date,
-    data: dict[str, Any],
-    cause: str,
-    *,
-    at: dt.datetime | None = None,
-) -> Stored:
-    now = when(at)
-    values = {
-        "patient_id": patient_id,
-        "created_at": now,
-        "today": today,
-        "content_version": str(data["content_version"]),
-        "triage": str(data["triage"]),
-        "phase": data.get("phase"),
-        "cause": cause,
-        "data": data,
-        "digest": digest_of(data),
-    }
-    new_id = session.connection().execute(_INSERT, values).scalar_one()
-    return Stored(new_id, patient_id, now, today, cause, str(data["triage"]), data)
-
-
 _LATEST = (
     select(
         _ASSESSMENTS.c.id,
@@ -95,15 +69,15 @@ _LATEST = (
 
 def latest_matching(
     session: Session, patient_id: int, today: dt.date, data: dict[str, Any]
-) -> tuple[Stored, AlarmAck | None] | None:
-    """The newest stored assessment if it is this very assessment of this very day.
+) -> Stored | None:
+    """The newest stored assessment, with its acknowledgement, if it is this very
+    assessment of this very day.
 
     Without its JSON: an equal digest means equal data, so ``data`` stands in for it.
     """
     row = session.connection().execute(_LATEST, {"patient_id": patient_id}).first()
     if row is None or row.today != today or row.digest != digest_of(data):
         return None
-    stored = Stored(row.id, patient_id, row.created_at, row.today, row.cause, row.triage, data)
     ack = None
     if row.ack_id is not None:
         ack = AlarmAck(
@@ -115,7 +89,7 @@ def latest_matching(
             at=row.at,
             note=row.note,
         )
-    return stored, ack
+    return Stored(row.id, patient_id, row.created_at, row.today, row.cause, row.triage, data, ack)
 
 
 def store(
@@ -135,9 +109,21 @@ def store(
     """
     same = latest_matching(session, patient_id, today, data)
     if same is not None:
-        stored, ack = same
-        return dataclasses.replace(stored, acknowledgement=ack)
-    return add_assessment(session, patient_id, today, data, cause, at=at)
+        return same
+    now = when(at)
+    values = {
+        "patient_id": patient_id,
+        "created_at": now,
+        "today": today,
+        "content_version": str(data["content_version"]),
+        "triage": str(data["triage"]),
+        "phase": data.get("phase"),
+        "cause": cause,
+        "data": data,
+        "digest": digest_of(data),
+    }
+    new_id = session.connection().execute(_INSERT, values).scalar_one()
+    return Stored(new_id, patient_id, now, today, cause, str(data["triage"]), data)
 
 
 def assessment(session: Session, patient_id: int, assessment_id: int) -> AssessmentRow | None:
