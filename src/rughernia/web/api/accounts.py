@@ -7,15 +7,15 @@ from __future__ import annotations
 
 from fastapi import APIRouter, Header, Request
 from fastapi.responses import JSONResponse
-from starlette.concurrency import run_in_threadpool
 
-from rughernia.care import accounts, invitations, throttle
+from rughernia.care import accounts
 from rughernia.care.accounts import Account, NewAccount
 from rughernia.care.once import HEADER, Answer
+from rughernia.web import signing
 from rughernia.web.api import views
 from rughernia.web.api.inputs import once
 from rughernia.web.api.schemas import NewTeam, NewUser, Redeem, Redeemed, TeamOut, UserOut
-from rughernia.web.context import DB, Hasher, UserCtx, app_state, in_session
+from rughernia.web.context import DB, Hasher, UserCtx
 from rughernia.web.problem_responses import CONFLICT, SIGNED_IN, THROTTLED, VALIDATION
 
 router = APIRouter(tags=["accounts"])
@@ -91,28 +91,5 @@ def add_team(body: NewTeam, ctx: UserCtx, session: DB) -> JSONResponse:
 async def redeem(body: Redeem, request: Request) -> JSONResponse:
     """No sign-in is needed (a token sent along is not used). As at sign-in, the password
     is hashed between two short transactions, not inside one (see ``care.invitations``)."""
-    state = app_state(request)
-    client = request.client.host if request.client else None
-    now = state.clock()
-    policy = throttle.policy(state.settings, max_failures=state.settings.redeem_max_failures)
-    attempt = await in_session(
-        request,
-        invitations.check,
-        code=body.code,
-        username=body.username,
-        password=body.password,
-        client_address=client,
-        policy=policy,
-        at=now,
-    )
-    hashed = await run_in_threadpool(state.passwords.hash, body.password)
-    found = await in_session(
-        request,
-        invitations.finish,
-        attempt,
-        code=body.code,
-        username=body.username,
-        password_hash=hashed,
-        client_address=client,
-    )
+    found = await signing.redeem(request, body.code, body.username, body.password)
     return JSONResponse({"user": views.account(found)}, 201)

@@ -2,17 +2,14 @@
 
 from __future__ import annotations
 
-import secrets
-
 from fastapi import APIRouter, Request, Response
 from fastapi.responses import JSONResponse
-from starlette.concurrency import run_in_threadpool
 
-from rughernia.care import signin, throttle
-from rughernia.care.errors import SignInFailed
+from rughernia.care import signin
+from rughernia.web import signing
 from rughernia.web.api import views
 from rughernia.web.api.schemas import SessionOut, SignIn, UserOut
-from rughernia.web.context import CSRF_COOKIE, DB, SESSION_COOKIE, UserCtx, app_state, in_session
+from rughernia.web.context import DB, UserCtx
 from rughernia.web.problem_responses import SIGNED_IN, THROTTLED, VALIDATION
 
 router = APIRouter(tags=["session"])
@@ -25,45 +22,17 @@ router = APIRouter(tags=["session"])
     summary="Sign in",
 )
 async def sign_in(body: SignIn, request: Request) -> JSONResponse:
-    """The password is checked between two short transactions, not inside one: argon2
-    takes about 0.1 s of CPU, and inside a transaction it held this process's
-    database connection (on SQLite, the write lock of all processes) all that time.
-    """
-    state = app_state(request)
-    settings, passwords = state.settings, state.passwords
-    client = request.client.host if request.client else None
-    name = body.username.strip().lower()
-    attempt = signin.attempt(name, client, throttle.policy(settings), state.clock())
-    found = await in_session(request, signin.count_attempt, name, attempt)
-    stored = found.password_hash if found else None
-    ok = await run_in_threadpool(passwords.verify, stored, body.password)
-    if found is None or not ok or not found.active:
-        raise SignInFailed("Wrong username or password")
-    new_hash = None
-    if passwords.needs_rehash(found.password_hash):
-        new_hash = await run_in_threadpool(passwords.hash, body.password)
-    token, csrf = secrets.token_urlsafe(32), secrets.token_urlsafe(24)
-    started = await in_session(
-        request, signin.start_session, found, attempt, new_hash, token, csrf, settings.session_hours
-    )
+    new = await signing.sign_in(request, body.username, body.password)
     response = JSONResponse(
         {
-            "token": token,
+            "token": new.token,
             "token_type": "bearer",
-            "expires_at": views.iso(started.expires_at),
-            "csrf_token": csrf,
-            "user": views.account(started.account),
+            "expires_at": views.iso(new.started.expires_at),
+            "csrf_token": new.csrf,
+            "user": views.account(new.started.account),
         }
     )
-    secure = request.url.scheme == "https"
-    max_age = int(settings.session_hours * 3600)
-    response.set_cookie(
-        SESSION_COOKIE, token, max_age=max_age, httponly=True, samesite="lax", secure=secure
-    )
-    # Readable by the page's own script, which echoes it in the X-CSRF-Token header.
-    response.set_cookie(
-        CSRF_COOKIE, csrf, max_age=max_age, httponly=False, samesite="lax", secure=secure
-    )
+    signing.set_session_cookies(request, response, new)
     return response
 
 
@@ -72,8 +41,7 @@ def sign_out(ctx: UserCtx, session: DB) -> Response:
     assert ctx.user is not None
     signin.sign_out(session, ctx.user)
     response = Response(status_code=204)
-    response.delete_cookie(SESSION_COOKIE)
-    response.delete_cookie(CSRF_COOKIE)
+    signing.clear_session_cookies(response)
     return response
 
 
