@@ -2,7 +2,8 @@
 
 Flesch-Douma (the Dutch Flesch reading ease, textstat with language nl, offline) of at
 least 60, and no sentence over 20 words. The texts are those of content/pathway.toml
-and content/questionnaire.toml: every string under a key ``nl``.
+content/questionnaire.toml and content/information.toml: every string under a key ``nl``
+(or ending in ``_nl``, as the information pages' titles and bodies).
 """
 
 from __future__ import annotations
@@ -19,13 +20,13 @@ import textstat
 MIN_SCORE = 60
 MAX_SENTENCE_WORDS = 20
 MIN_WORDS = 5
-FILES = ("pathway.toml", "questionnaire.toml")
+FILES = ("pathway.toml", "questionnaire.toml", "information.toml")
 
 
 def dutch_texts(node: Any, path: str) -> Iterator[tuple[str, str]]:
     if isinstance(node, dict):
         for key, value in node.items():
-            if key == "nl" and isinstance(value, str):
+            if (key == "nl" or key.endswith("_nl")) and isinstance(value, str):
                 yield path, value
             else:
                 yield from dutch_texts(value, f"{path}.{key}")

@@ -12,9 +12,19 @@ import datetime as dt
 from dataclasses import fields
 from typing import Any, cast
 
+from rughernia.content import load as load_content
 from rughernia.content.questionnaire import Answer, Language
 from rughernia.contract import case_to_dict
-from rughernia.pathway import Case, DiaryEntry, Medication, Patient, RedFlags, Symptoms
+from rughernia.pathway import (
+    Assessment,
+    Case,
+    DiaryEntry,
+    Medication,
+    Patient,
+    RedFlags,
+    Symptoms,
+    assess,
+)
 from rughernia.pathway.model import ALARM_QUESTIONS, CourseReported, LegPainReach, Weakness
 
 # The risk factors of the personal paracetamol maximum (asked of everyone) and of an NSAID
@@ -184,3 +194,15 @@ def _decimal(value: Answer) -> float | None:
     if isinstance(value, bool) or not isinstance(value, int | float):
         return None
     return float(value)
+
+
+def next_question(answers: Answers, today: dt.date) -> str | None:
+    """The first question in ORDER that applies and is not answered yet; None when done."""
+    return next((q for q in ORDER if q not in answers and applies(q, answers, today)), None)
+
+
+def result(answers: Answers, today: dt.date, language: Language) -> tuple[Case, Assessment]:
+    """The case the answers so far describe and its assessment. A surface stops asking as
+    soon as this is an emergency: an alarm is acted on before anything else is asked."""
+    case = build_case(answers, today, language)
+    return case, assess(case, load_content())

@@ -22,12 +22,12 @@ from typing import Annotated
 import typer
 from rich.console import Console
 
-from rughernia.care.selfcheck import MG_PER_TABLET, ORDER, Answers, applies, build_case, saved
+from rughernia.care import selfcheck
+from rughernia.care.selfcheck import MG_PER_TABLET, Answers, saved
 from rughernia.cli.check_screen import show
-from rughernia.content import load
 from rughernia.content.questionnaire import Answer, Language, Question, Questionnaire, Reask
 from rughernia.content.questionnaire import load as load_questionnaire
-from rughernia.pathway import Assessment, Case, Triage, assess
+from rughernia.pathway import Assessment, Case, Triage
 from rughernia.settings import Settings, SettingsError
 
 
@@ -114,16 +114,12 @@ def _line_editing() -> None:
 
 def interview(console: Console, texts: Questionnaire, today: dt.date) -> Interview:
     """Ask the questions in ORDER; stop as soon as the case so far is an emergency."""
-    content = load()
     console.rule(texts.text("title"))
     console.print(texts.text("intro"), markup=False)
     answers: Answers = {}
-    case = build_case(answers, today, texts.language)
-    result = assess(case, content)
+    case, result = selfcheck.result(answers, today, texts.language)
     section = ""
-    for at, qid in enumerate(ORDER):
-        if not applies(qid, answers, today):
-            continue
+    while (qid := selfcheck.next_question(answers, today)) is not None:
         question = texts.questions[qid]
         if question.section != section:
             section = question.section
@@ -132,12 +128,11 @@ def interview(console: Console, texts: Questionnaire, today: dt.date) -> Intervi
         answers[qid] = answer = ask(console, texts, question, today)
         if qid == "paracetamol_tablets" and isinstance(answer, int):
             console.print(texts.text("tablets_mg", mg=answer * MG_PER_TABLET), markup=False)
-        case = build_case(answers, today, texts.language)
-        result = assess(case, content)
+        case, result = selfcheck.result(answers, today, texts.language)
         if result.triage is Triage.EMERGENCY:
             console.print()
             console.print(texts.text("stopped"), style="bold", markup=False)
-            rest = any(applies(later, answers, today) for later in ORDER[at + 1 :])
+            rest = selfcheck.next_question(answers, today) is not None
             return Interview(case, result, complete=not rest)
     return Interview(case, result, complete=True)
 

@@ -1,0 +1,83 @@
+"""The information pages' texts (``information.toml``): one topic a page, nl and en."""
+
+from __future__ import annotations
+
+import tomllib
+from dataclasses import dataclass
+from functools import cache
+from importlib import resources
+from typing import Any, Literal
+
+Language = Literal["nl", "en"]
+
+
+class InformationError(ValueError):
+    """The information file is broken; the message names the entry."""
+
+
+@dataclass(frozen=True, slots=True)
+class Block:
+    """A paragraph, or a list (``items``)."""
+
+    text: str = ""
+    items: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class Topic:
+    id: str
+    source: str  # the leaflet section, L1..L10
+    guideline: str | None
+    title: str
+    blocks: tuple[Block, ...]
+
+
+def raw() -> dict[str, Any]:
+    text = resources.files("rughernia.content").joinpath("information.toml").read_text("utf-8")
+    return tomllib.loads(text)
+
+
+def parse(data: dict[str, Any], language: Language) -> tuple[Topic, ...]:
+    topics: list[Topic] = []
+    for tid, entry in data.get("topics", {}).items():
+        for key in (f"title_{language}", f"body_{language}", "source"):
+            if not isinstance(entry.get(key), str) or not entry[key].strip():
+                raise InformationError(f"topics.{tid}: {key} is missing or empty")
+        topics.append(
+            Topic(
+                tid,
+                entry["source"],
+                entry.get("guideline"),
+                entry[f"title_{language}"],
+                blocks(entry[f"body_{language}"]),
+            )
+        )
+    return tuple(topics)
+
+
+@cache
+def load(language: Language) -> tuple[Topic, ...]:
+    return parse(raw(), language)
+
+
+@cache
+def sources(language: Language) -> dict[str, str]:
+    """Each source id (L1..L10, a guideline) as a patient reads it."""
+    return {sid: names[language] for sid, names in raw().get("sources", {}).items()}
+
+
+def blocks(text: str) -> tuple[Block, ...]:
+    """A text of ``content/`` as blocks: each line a paragraph (blank lines between them do
+    not matter), and each run of lines starting with "- " one list."""
+    out: list[Block] = []
+    for line in (raw_line.strip() for raw_line in text.strip().splitlines()):
+        if not line:
+            continue
+        if line.startswith("- "):
+            if out and out[-1].items:
+                out[-1] = Block(items=(*out[-1].items, line[2:]))
+            else:
+                out.append(Block(items=(line[2:],)))
+        else:
+            out.append(Block(text=line))
+    return tuple(out)
