@@ -16,7 +16,11 @@ from sqlalchemy.orm import Session
 from rughernia.care import assessment
 from rughernia.care import case as record_case
 from rughernia.care.access import Actor, on_record
-from rughernia.care.errors import IntakeRequired, NotFound, invalid
+from rughernia.care.case import INTAKE_FIELDS
+from rughernia.care.errors import IntakeRequired, Invalid, NotFound, invalid
+from rughernia.pathway.checks import Problem
+from rughernia.pathway.model import ALARM_QUESTIONS
+from rughernia.pathway.plan import standing_alarm_answer
 from rughernia.store import record
 from rughernia.store.assessments import Stored
 from rughernia.store.tables import DIARY_FIELDS
@@ -63,8 +67,21 @@ def save_day(
     *,
     today: dt.date,
     at: dt.datetime,
+    alarms: dict[str, Any] | None = None,
 ) -> SavedDay:
-    """Write the entry of ``date`` (replacing any earlier one) and re-assess as of ``today``."""
+    """Write the entry of ``date`` (replacing any earlier one) and re-assess as of ``today``.
+
+    ``alarms``: the alarm questions as answered in the diary (the pages ask them every
+    day). They update the intake's answers in the same step, the more urgent answer
+    standing (``pathway.plan.standing_alarm_answer``).
+    """
+    unknown = [
+        Problem(f"alarms.{k}", "is not an alarm question")
+        for k in alarms or {}
+        if k not in ALARM_QUESTIONS
+    ]
+    if unknown:
+        raise Invalid(unknown)
     if entry.get("date") is not None and entry["date"] != date.isoformat():
         raise invalid("date", f"must be the date in the URL ({date.isoformat()})")
     entry = {**entry, "date": date.isoformat()}
@@ -76,6 +93,13 @@ def save_day(
                 "Fill in the intake first",
                 "the alarm questions of the intake are needed before diary entries",
             )
+        if alarms:
+            symptoms = dict(candidate["symptoms"])
+            for question, reported in alarms.items():
+                symptoms[question] = standing_alarm_answer(
+                    question, symptoms.get(question), reported
+                )
+            candidate = {**candidate, "symptoms": symptoms}
         diary = [e for e in candidate["diary"] if e["date"] != entry["date"]] + [entry]
         case = record_case.with_entry(candidate, diary)
         parsed = next(e for e in case.diary if e.date == date)
@@ -83,5 +107,8 @@ def save_day(
         # Under the record's lock the diary just read is current: no query to ask if it is new.
         created = all(e["date"] != entry["date"] for e in candidate["diary"])
         record.put_diary_entry(session, step.record.id, date, fields, at=at)
+        if alarms:
+            intake = {k: candidate[k] for k in INTAKE_FIELDS if k in candidate}
+            record.put_intake(session, step.record.id, intake, actor.user_id, at=at)
         stored = assessment.store(session, step.record.id, case, "diary", at)
     return SavedDay(record.entry_dict(date, fields), created, stored)

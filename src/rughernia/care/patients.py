@@ -118,3 +118,22 @@ def read_patient(session: Session, actor: Actor, patient_id: int, *, at: dt.date
     """One patient, with the newest assessment."""
     with on_record(session, actor, patient_id, "patient.read", at=at) as step:
         return _with_latest(session, [step.record])[0]
+
+
+def own_record(session: Session, actor: Actor) -> PatientRow | None:
+    """A signed-in patient's own record (its id and language), for the pages; None for
+    anyone else. Reading one's own id reads no health data, so it is not audited."""
+    if actor.role != "patient" or actor.user_id is None:
+        return None
+    return record.patient_of_user(session, actor.user_id)
+
+
+def set_language(session: Session, actor: Actor, language: str, *, at: dt.datetime) -> None:
+    """The language of a patient's own record: the pages and the assessments use it."""
+    if language not in ("nl", "en"):
+        raise invalid("language", "must be nl or en")
+    with as_role(session, actor, "patient.language", "patient", at=at) as step:
+        row = own_record(session, actor)
+        step.audited = [row.id] if row else [None]
+        if row is not None:
+            row.language = language

@@ -206,3 +206,59 @@ def result(answers: Answers, today: dt.date, language: Language) -> tuple[Case, 
     soon as this is an emergency: an alarm is acted on before anything else is asked."""
     case = build_case(answers, today, language)
     return case, assess(case, load_content())
+
+
+# The web app asks the same questions in two more places. The intake: what the record
+# keeps of the complaint (alarm questions first); the medication is the clinician's.
+INTAKE_QUESTIONS: tuple[str, ...] = (
+    *ALARM_QUESTIONS,
+    *(f.name for f in fields(RedFlags)),
+    "leg_pain_reaches",
+    "onset",
+    "age",
+    "weight_kg",
+    "sleep_disturbed",
+    *PARACETAMOL_RISKS,
+)
+# The daily diary: the day's pain and painkillers, then the alarm questions, every day.
+DIARY_ONLY: tuple[str, ...] = ("nsaid_taken", "opioid_taken", "exercised")
+DIARY_QUESTIONS: tuple[str, ...] = (
+    "pain_tolerable",
+    "painkillers_as_scheduled",
+    "paracetamol_tablets",
+    "nsaid_taken",
+    "opioid_taken",
+    "hours_lying",
+    "exercised",
+    *ALARM_QUESTIONS,
+)
+
+
+def intake_sections(answers: Answers, today: dt.date, language: Language) -> dict[str, Any]:
+    """The intake (onset, patient, symptoms) the answers describe, in the contract's shape:
+    the same mapping as the self-check's case, so both read an answer alike."""
+    data = saved(build_case(answers, today, language))
+    return {key: data[key] for key in ("onset", "patient", "symptoms") if key in data}
+
+
+def diary_entry(answers: Answers, leg_pain: int, back_pain: int | None) -> dict[str, Any]:
+    """A diary entry in the contract's shape (without its date) from the diary's answers."""
+    tablets = _whole(answers.get("paracetamol_tablets"))
+    entry: dict[str, Any] = {
+        "leg_pain": leg_pain,
+        "back_pain": back_pain,
+        "pain_tolerable": answers.get("pain_tolerable"),
+        "painkillers_as_scheduled": answers.get("painkillers_as_scheduled"),
+        "paracetamol_mg": None if tablets is None else tablets * MG_PER_TABLET,
+        "nsaid_taken": answers.get("nsaid_taken"),
+        "opioid_taken": answers.get("opioid_taken"),
+        "hours_lying_daytime": _decimal(answers.get("hours_lying")),
+        "exercised": answers.get("exercised"),
+    }
+    return {k: v for k, v in entry.items() if v is not None}
+
+
+def alarm_report(answers: Answers) -> dict[str, Any]:
+    """The alarm questions as answered in the diary; an unanswered one counts as "don't
+    know" (None), never as "no"."""
+    return {q: answers.get(q) for q in ALARM_QUESTIONS}

@@ -7,6 +7,7 @@ process does not change.
 
 from __future__ import annotations
 
+import re
 import tomllib
 from dataclasses import fields
 from fractions import Fraction
@@ -48,7 +49,23 @@ def parse(data: dict[str, Any]) -> Content:
             for level in Triage
         },
         dose_times=_dose_times(data.get("dose_times", {})),
+        dose_clock=_dose_clock(data.get("dose_clock", {})),
     )
+
+
+_CLOCK = re.compile(r"([01][0-9]|2[0-3]):[0-5][0-9]")
+
+
+def _dose_clock(table: dict[str, Any]) -> tuple[str, ...]:
+    times = table.get("paracetamol")
+    if (
+        not isinstance(times, list)
+        or not times
+        or not all(isinstance(t, str) and _CLOCK.fullmatch(t) for t in times)
+        or sorted(times) != times
+    ):
+        raise ContentError("dose_clock.paracetamol: needs a list of times HH:MM, earliest first")
+    return tuple(times)
 
 
 def _dose_times(table: dict[str, Any]) -> dict[str, str]:

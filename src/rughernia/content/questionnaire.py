@@ -57,6 +57,12 @@ class Question:
     maximum: int = 0
     optional: bool = False
     decimals: bool = False
+    # How a web page asks it, where the terminal's wording says how to type ("druk op Enter").
+    web_text: str = ""
+
+    @property
+    def on_page(self) -> str:
+        return self.web_text or self.text
 
     def match(self, answer: str) -> Option | None:
         """The option a typed answer names: its number (choices only), label or keyword."""
@@ -216,4 +222,5 @@ def _question(
         maximum=int(entry.get("max", 0)),
         optional=bool(entry.get("optional", False)),
         decimals=bool(entry.get("decimals", False)),
+        web_text=_text(f"{where}.web", entry["web"], language) if "web" in entry else "",
     )

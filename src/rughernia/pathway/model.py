@@ -271,3 +271,5 @@ class Content:
     triage_text: dict[str, dict[str, str]]  # triage code -> language -> text
     # How a text says "{low} to {high} times" a day, per language: range_nl, single_en, ...
     dose_times: dict[str, str]
+    # The clock times of the plan's fixed paracetamol doses, "HH:MM", earliest first (L5).
+    dose_clock: tuple[str, ...] = ("08:00", "12:00", "16:00", "20:00")

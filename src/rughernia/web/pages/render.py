@@ -1,0 +1,93 @@
+"""Pages as HTML: one Jinja2 environment per language, its chrome from the gettext catalogue.
+
+The catalogues are the ``.po`` files under ``locale/`` (nl and en complete; a test
+fails on a missing or fuzzy entry). They are compiled in memory when the app starts,
+so running the app needs no build step. Clinical texts never come from here: they
+come from ``content/`` through the assessment.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+from functools import cache
+from pathlib import Path
+from typing import Any, Literal
+
+from babel.dates import format_date
+from babel.messages.mofile import write_mo
+from babel.messages.pofile import read_po
+from babel.numbers import format_decimal
+from babel.support import Translations
+from jinja2 import Environment, FileSystemLoader, select_autoescape
+from starlette.responses import HTMLResponse
+
+from rughernia.content import information
+
+Lang = Literal["nl", "en"]
+LANGS: tuple[Lang, ...] = ("nl", "en")
+HERE = Path(__file__).parent
+LOCALE_DIR = HERE / "locale"
+LOCALES = {"nl": "nl_NL", "en": "en_GB"}
+
+
+def catalogue_path(lang: Lang) -> Path:
+    return LOCALE_DIR / lang / "LC_MESSAGES" / "messages.po"
+
+
+@cache
+def translations(lang: Lang) -> Translations:
+    """The language's catalogue, compiled from its ``.po`` file in memory."""
+    with catalogue_path(lang).open("rb") as po:
+        catalog = read_po(po, locale=LOCALES[lang])
+    mo = io.BytesIO()
+    write_mo(mo, catalog, use_fuzzy=False)  # a fuzzy entry is not a translation
+    mo.seek(0)
+    return Translations(mo)
+
+
+def tr(lang: Lang, message: str) -> str:
+    """A message of the catalogue, for texts made in Python (extracted as ``tr:2``)."""
+    return str(translations(lang).gettext(message))
+
+
+@cache
+def environment(lang: Lang) -> Environment:
+    env = Environment(
+        loader=FileSystemLoader(HERE / "templates"),
+        autoescape=select_autoescape(["html", "svg"]),
+        extensions=["jinja2.ext.i18n"],
+        trim_blocks=True,
+        lstrip_blocks=True,
+    )
+    env.install_gettext_translations(translations(lang), newstyle=True)  # type: ignore[attr-defined]
+    locale = LOCALES[lang]
+
+    def long_date(value: dt.date) -> str:
+        return format_date(value, format="full", locale=locale)
+
+    def short_date(value: dt.date) -> str:
+        return format_date(value, format="d MMM", locale=locale)
+
+    def number(value: float) -> str:
+        return format_decimal(value, locale=locale)
+
+    names = information.sources(lang)
+
+    def source_name(source: str) -> str:
+        return names.get(source, source)
+
+    env.filters.update(
+        long_date=long_date, short_date=short_date, number=number, blocks=information.blocks
+    )
+    env.globals.update(
+        lang=lang, other_lang="en" if lang == "nl" else "nl", source_name=source_name
+    )
+    return env
+
+
+def html(
+    lang: Lang, template: str, status: int = 200, headers: dict[str, str] | None = None, **data: Any
+) -> HTMLResponse:
+    body = environment(lang).get_template(template).render(**data)
+    return HTMLResponse(body, status, headers=headers)
