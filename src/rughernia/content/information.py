@@ -81,3 +81,31 @@ def blocks(text: str) -> tuple[Block, ...]:
         else:
             out.append(Block(text=line))
     return tuple(out)
+
+
+@dataclass(frozen=True, slots=True)
+class Band:
+    """The expected course: per week, the leg pain as a fraction of the first week's."""
+
+    source: str
+    weeks: tuple[int, ...]
+    high: tuple[float, ...]
+    low: tuple[float, ...]
+
+
+@cache
+def expected_course() -> Band:
+    table = raw()["expected_course"]
+    band = Band(
+        str(table["source"]),
+        tuple(int(w) for w in table["weeks"]),
+        tuple(float(x) for x in table["high"]),
+        tuple(float(x) for x in table["low"]),
+    )
+    if not len(band.weeks) == len(band.high) == len(band.low) or any(
+        not 0 <= lo <= hi <= 1 for lo, hi in zip(band.low, band.high, strict=True)
+    ):
+        raise InformationError(
+            "expected_course: weeks, high and low must pair up, 0 <= low <= high <= 1"
+        )
+    return band

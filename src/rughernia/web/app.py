@@ -12,7 +12,7 @@ from rughernia import __version__
 from rughernia.care.passwords import Passwords
 from rughernia.settings import Settings
 from rughernia.store.engine import make_engine, relaxed, session_factory
-from rughernia.web import api, docs, limits, problems
+from rughernia.web import api, docs, limits, pages, problems
 from rughernia.web.context import AppState, Clock
 from rughernia.web.head import HeadAsGet
 from rughernia.web.headers import SecurityHeaders
@@ -67,6 +67,7 @@ def create_app(settings: Settings, *, clock: Clock = _utcnow) -> FastAPI:
     problems.install(app)
     api.install(app)
     docs.install(app)
+    pages.install(app)  # after problems: it shows their answers as pages
     limits.install(app)
     # Inside SecurityHeaders, so that its own 408 carries them too.
     app.add_middleware(BodyTimeout, seconds=settings.body_timeout_seconds)

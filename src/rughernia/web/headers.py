@@ -29,14 +29,15 @@ class SecurityHeaders:
             await self.app(scope, receive, send)
             return
         https = scope.get("scheme") == "https"
-        api = scope.get("path", "").startswith("/api/")
+        # Every answer but a static file may hold health data (a page, the API).
+        private = not scope.get("path", "").startswith("/static/")
 
         async def send_with_headers(message: Message) -> None:
             if message["type"] == "http.response.start":
                 headers = MutableHeaders(scope=message)
                 for name, value in COMMON.items():
                     headers.setdefault(name, value)
-                if api:
+                if private:
                     # Health data must not linger in browser or proxy caches.
                     headers.setdefault("Cache-Control", "no-store")
                 if https:

@@ -16,7 +16,7 @@ from rughernia.care.passwords import password_problem
 from rughernia.care.shapes import Actor
 from rughernia.web import signing
 from rughernia.web.context import DB, in_session
-from rughernia.web.pages.frame import LANG_COOKIE, YEAR, PageCtx
+from rughernia.web.pages.frame import LANG_COOKIE, YEAR, AnonPageCtx, PageCtx, takes_form
 from rughernia.web.pages.render import LANGS, Lang, tr
 
 router = APIRouter()
@@ -37,7 +37,8 @@ def signin_form(page: PageCtx, next: str = "/") -> HTMLResponse:
 
 
 @router.post("/signin", response_class=HTMLResponse)
-async def signin(page: PageCtx) -> Response:
+@takes_form
+async def signin(page: AnonPageCtx) -> Response:
     form = await page.form()
     username = str(form.get("username") or "").strip()
     password = str(form.get("password") or "")
@@ -69,6 +70,7 @@ async def signin(page: PageCtx) -> Response:
 
 
 @router.post("/signout")
+@takes_form
 async def signout(page: PageCtx, session: DB) -> Response:
     await page.form()
     user = page.ctx.user
@@ -85,7 +87,8 @@ def join_form(page: PageCtx) -> HTMLResponse:
 
 
 @router.post("/join", response_class=HTMLResponse)
-async def join(page: PageCtx) -> Response:
+@takes_form
+async def join(page: AnonPageCtx) -> Response:
     form = await page.form()
     values = {k: str(form.get(k) or "").strip() for k in ("code", "username")}
     values["username"] = values["username"].lower()
@@ -127,6 +130,7 @@ def _field_message(lang: Lang, key: str) -> str:
 
 
 @router.post("/language")
+@takes_form
 async def language(page: PageCtx, session: DB) -> Response:
     form = await page.form()
     lang = form.get("lang")

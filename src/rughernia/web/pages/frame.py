@@ -11,21 +11,26 @@ from __future__ import annotations
 import hmac
 import secrets
 from dataclasses import dataclass, field
-from typing import Annotated, Any
+from typing import Annotated, Any, cast
 
 from fastapi import Depends, Request
 from starlette.datastructures import FormData
 from starlette.responses import HTMLResponse, RedirectResponse, Response
 
-from rughernia.care.errors import CareError
-from rughernia.web.context import Ctx, context
-from rughernia.web.pages.render import LANGS, Lang, html
+from rughernia.pathway import Assessment
+from rughernia.web.context import Ctx, app_state, context
+from rughernia.web.limits import DEFAULT_BODY_BYTES, allows_body
+from rughernia.web.pages.render import Lang, html
 from rughernia.web.problems import ApiError
 
 LANG_COOKIE = "rughernia_lang"
 FORM_COOKIE = "rughernia_form"
 FORM_FIELD = "csrf"
 YEAR = 365 * 24 * 3600
+# A page's form is read by the handler itself (``Page.form``), so FastAPI cannot see that
+# the route takes a body: each form route says so, with the default limit (a diary day
+# with a 2000-character note is at most about 25 KB as a form).
+takes_form = allows_body(DEFAULT_BODY_BYTES)
 
 
 @dataclass(slots=True)
@@ -95,7 +100,12 @@ class Page:
 
 def page_lang(request: Request) -> Lang:
     wanted = request.cookies.get(LANG_COOKIE)
-    return wanted if wanted in LANGS else "nl"  # type: ignore[return-value]
+    return "en" if wanted == "en" else "nl"
+
+
+def shown(assessment: Assessment) -> dict[str, Any]:
+    """An assessment in the contract's JSON shape, as the templates read it."""
+    return cast(dict[str, Any], assessment.to_dict())
 
 
 async def page(request: Request, ctx: Annotated[Ctx, Depends(context)]) -> Page:
@@ -105,7 +115,19 @@ async def page(request: Request, ctx: Annotated[Ctx, Depends(context)]) -> Page:
 PageCtx = Annotated[Page, Depends(page)]
 
 
-def problem_texts(error: CareError) -> list[tuple[str, str]]:
-    """A care error's (field, message) pairs, for messages beside the fields."""
-    problems = getattr(error, "problems", None) or []
-    return [(p.path, p.message) for p in problems]
+async def page_without_db(request: Request) -> Page:
+    """For sign-in and joining: they take database connections of their own around the
+    password hashing (``web.signing``), so the request must not hold one all along (on
+    SQLite there is one: it would wait for itself). Nobody counts as signed in here."""
+    state = app_state(request)
+    now = state.clock()
+    ctx = Ctx(
+        settings=state.settings,
+        now=now,
+        today=now.astimezone(state.settings.zone).date(),
+        client_address=request.client.host if request.client else None,
+    )
+    return Page(request, ctx, page_lang(request), request.cookies.get(FORM_COOKIE))
+
+
+AnonPageCtx = Annotated[Page, Depends(page_without_db)]

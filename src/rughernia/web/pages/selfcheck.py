@@ -17,7 +17,7 @@ from rughernia.content.questionnaire import Answer, Questionnaire, Reask
 from rughernia.content.questionnaire import load as load_questionnaire
 from rughernia.pathway import Triage
 from rughernia.web.pages import answers as answers_
-from rughernia.web.pages.frame import Page, PageCtx
+from rughernia.web.pages.frame import Page, PageCtx, shown, takes_form
 
 router = APIRouter()
 
@@ -49,6 +49,7 @@ def start(page: PageCtx) -> HTMLResponse:
 
 
 @router.post("/selfcheck", response_class=HTMLResponse)
+@takes_form
 async def answer(page: PageCtx) -> HTMLResponse:
     form = await page.form()
     texts = load_questionnaire(page.lang)
@@ -73,7 +74,7 @@ async def answer(page: PageCtx) -> HTMLResponse:
         raw[qid] = value
         _, result = selfcheck.result(answers, page.ctx.today, texts.language)
         if result.triage is Triage.EMERGENCY:
-            return page.render("emergency.html", assessment=result.to_dict())
+            return page.render("emergency.html", assessment=shown(result))
     return _ask(page, texts, selfcheck.next_question(answers, page.ctx.today), answers, raw)
 
 
@@ -89,7 +90,7 @@ def _ask(
 ) -> HTMLResponse:
     if qid is None:
         _, result = selfcheck.result(answers, page.ctx.today, texts.language)
-        return page.render("selfcheck_result.html", assessment=result.to_dict())
+        return page.render("selfcheck_result.html", assessment=shown(result))
     question = texts.questions[qid]
     return page.render(
         "selfcheck_question.html",
@@ -100,5 +101,5 @@ def _ask(
         raw=raw,
         error=error,
         typed=typed,
-                today=page.ctx.today.isoformat(),
+        today=page.ctx.today.isoformat(),
     )

@@ -1,0 +1,216 @@
+"""A signed-in patient's pages: the intake, Today, and the daily diary.
+
+Each handler finds the patient's own record, parses its form, calls ``rughernia.care``
+(the same functions as the JSON routes: the same access, audit and re-assessment) and
+renders. Another person's record is never reachable: every page works on one's own.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from fastapi import APIRouter
+from starlette.responses import HTMLResponse, Response
+
+from rughernia.care import assessment, diary, intake, patients, selfcheck
+from rughernia.care.errors import NotFound, NotSignedIn
+from rughernia.care.shapes import PatientRow
+from rughernia.content import load as load_content
+from rughernia.content.questionnaire import load as load_questionnaire
+from rughernia.pathway import plan
+from rughernia.web.context import DB
+from rughernia.web.pages import answers
+from rughernia.web.pages.frame import Page, PageCtx, shown, takes_form
+from rughernia.web.pages.render import tr
+
+router = APIRouter()
+SCALE = [(str(n), str(n)) for n in range(11)]
+
+
+def me(page: Page, session: DB) -> PatientRow:
+    """The signed-in patient's own record (a sign-in first, else not found)."""
+    actor = page.ctx.actor
+    if actor.user_id is None:
+        raise NotSignedIn("Sign in first")
+    row = patients.own_record(session, actor)
+    if row is None:
+        raise NotFound("These pages are for patients")
+    return row
+
+
+@router.get("/intake", response_class=HTMLResponse)
+def intake_form(page: PageCtx, session: DB) -> HTMLResponse:
+    me(page, session)
+    return _intake(page, {}, {})
+
+
+def _intake(page: Page, raw: dict[str, str], errors: dict[str, str]) -> HTMLResponse:
+    texts = load_questionnaire(page.lang)
+    questions = [texts.questions[q] for q in selfcheck.INTAKE_QUESTIONS]
+    return page.render(
+        "intake.html",
+        422 if errors else 200,
+        questions=questions,
+        raw=raw,
+        errors=errors,
+        today=page.ctx.today.isoformat(),
+    )
+
+
+@router.post("/intake", response_class=HTMLResponse)
+@takes_form
+async def intake_save(page: PageCtx, session: DB) -> Response:
+    row = me(page, session)
+    form = await page.form()
+    texts = load_questionnaire(page.lang)
+    optional = ("age", "weight_kg")
+    filled = answers.read_all(
+        texts, form, selfcheck.INTAKE_QUESTIONS, page.ctx.today, page.lang, optional=optional
+    )
+    if filled.errors:
+        return _intake(page, filled.raw, filled.errors)
+    body = selfcheck.intake_sections(filled.answers, page.ctx.today, page.lang)
+    intake.write(session, page.ctx.actor, row.id, body, today=page.ctx.today, at=page.ctx.now)
+    return page.redirect("/today")
+
+
+@router.get("/today", response_class=HTMLResponse)
+def today(page: PageCtx, session: DB) -> HTMLResponse:
+    row = me(page, session)
+    now = assessment.current(
+        session, page.ctx.actor, row.id, "assessment.read", today=page.ctx.today, at=page.ctx.now
+    )
+    content = load_content()
+    filled = any(e.date == page.ctx.today for e in now.case.diary)
+    return page.render(
+        "today.html",
+        assessment=shown(now.assessment),
+        week=plan.week_of(now.case),
+        checkpoint=plan.checkpoint_date(now.case, content),
+        checkpoint_week=content.thresholds.checkpoint_day // 7,
+        filled=filled,
+        today=page.ctx.today,
+        saved=page.request.query_params.get("saved") == "1",
+    )
+
+
+def _day(text: str, page: Page) -> dt.date:
+    try:
+        day = dt.date.fromisoformat(text)
+    except ValueError:
+        raise NotFound("No such day") from None
+    if day > page.ctx.today or len(text) != 10:
+        raise NotFound("No such day")
+    return day
+
+
+@router.get("/diary", response_class=HTMLResponse)
+def diary_list(page: PageCtx, session: DB) -> HTMLResponse:
+    row = me(page, session)
+    entries = diary.days(session, page.ctx.actor, row.id, None, None, at=page.ctx.now)
+    days = {e["date"] for e in entries}
+    return page.render(
+        "diary_list.html",
+        entries=list(reversed(entries)),
+        today=page.ctx.today,
+        today_done=page.ctx.today.isoformat() in days,
+        parse=dt.date.fromisoformat,
+    )
+
+
+@router.get("/diary/{day}", response_class=HTMLResponse)
+def diary_form(day: str, page: PageCtx, session: DB) -> HTMLResponse:
+    row = me(page, session)
+    date = _day(day, page)
+    entries = diary.days(session, page.ctx.actor, row.id, date, date, at=page.ctx.now)
+    raw = _raw_of(entries[0], page) if entries else {}
+    return _diary(page, date, raw, {}, edit=bool(entries))
+
+
+def _raw_of(entry: dict[str, object], page: Page) -> dict[str, str]:
+    """A stored entry as the form's values, to edit it. The alarm questions are never
+    filled in: they are answered anew each time."""
+    texts = load_questionnaire(page.lang)
+    raw = {k: str(entry[k]) for k in ("leg_pain", "back_pain") if entry.get(k) is not None}
+    fields = {
+        "pain_tolerable": "pain_tolerable",
+        "painkillers_as_scheduled": "painkillers_as_scheduled",
+        "nsaid_taken": "nsaid_taken",
+        "opioid_taken": "opioid_taken",
+        "exercised": "exercised",
+    }
+    for qid, key in fields.items():
+        options: list[object] = [o.value for o in texts.questions[qid].options]
+        if key in entry and entry[key] in options:
+            raw[qid] = str(options.index(entry[key]))
+    mg = entry.get("paracetamol_mg")
+    if isinstance(mg, int):
+        raw["paracetamol_tablets"] = str(mg // selfcheck.MG_PER_TABLET)
+    hours = entry.get("hours_lying_daytime")
+    if isinstance(hours, int | float):
+        raw["hours_lying"] = f"{hours:g}".replace(".", "," if page.lang == "nl" else ".")
+    if isinstance(entry.get("note"), str):
+        raw["note"] = str(entry["note"])
+    return raw
+
+
+def _diary(
+    page: Page, date: dt.date, raw: dict[str, str], errors: dict[str, str], *, edit: bool
+) -> HTMLResponse:
+    texts = load_questionnaire(page.lang)
+    return page.render(
+        "diary_form.html",
+        422 if errors else 200,
+        date=date,
+        is_today=date == page.ctx.today,
+        edit=edit,
+        questions=[texts.questions[q] for q in selfcheck.DIARY_QUESTIONS],
+        leg=texts.questions["leg_pain"],
+        back=texts.questions["back_pain"],
+        scale=SCALE,
+        raw=raw,
+        errors=errors,
+        today=page.ctx.today.isoformat(),
+    )
+
+
+@router.post("/diary/{day}", response_class=HTMLResponse)
+@takes_form
+async def diary_save(day: str, page: PageCtx, session: DB) -> Response:
+    row = me(page, session)
+    date = _day(day, page)
+    form = await page.form()
+    texts = load_questionnaire(page.lang)
+    optional = ("paracetamol_tablets", "hours_lying")
+    filled = answers.read_all(
+        texts, form, selfcheck.DIARY_QUESTIONS, page.ctx.today, page.lang, optional=optional
+    )
+    pain: dict[str, int | None] = {}
+    for key in ("leg_pain", "back_pain"):
+        value = str(form.get(key) or "")
+        filled.raw[key] = value
+        pain[key] = int(value) if value.isdigit() and int(value) <= 10 else None
+        if pain[key] is None:
+            filled.errors[key] = tr(page.lang, "Choose a number from 0 to 10.")
+    note = str(form.get("note") or "").strip()
+    filled.raw["note"] = note
+    if len(note) > 2000:
+        filled.errors["note"] = tr(page.lang, "Write at most 2000 characters.")
+    if filled.errors:
+        return _diary(page, date, filled.raw, filled.errors, edit=False)
+    leg = pain["leg_pain"]
+    assert leg is not None
+    entry = selfcheck.diary_entry(filled.answers, leg, pain["back_pain"])
+    if note:
+        entry["note"] = note
+    diary.save_day(
+        session,
+        page.ctx.actor,
+        row.id,
+        date,
+        entry,
+        today=page.ctx.today,
+        at=page.ctx.now,
+        alarms=selfcheck.alarm_report(filled.answers),
+    )
+    return page.redirect("/today?saved=1")
