@@ -75,9 +75,8 @@ async def get_questionnaire(
 ) -> JSONResponse:
     # Open to anyone, like the leaflet: questions, no patient data.
     if questionnaire_id not in QUESTIONNAIRES:
-        raise NotFound(
-            f"No questionnaire {questionnaire_id[:40]!r}; use one of: " + ", ".join(QUESTIONNAIRES)
-        )
+        known = ", ".join(QUESTIONNAIRES)
+        raise NotFound("No such questionnaire", f"use one of: {known}")
     return JSONResponse(_questionnaire(questionnaire_id), media_type=FHIR_JSON)
 
 
