@@ -20,7 +20,7 @@ from rughernia.interop.questionnaires import questionnaire
 from rughernia.web.api.diary import DatePath
 from rughernia.web.api.inputs import PatientId, json_body, parse_date
 from rughernia.web.context import DB, AnyCtx, UserCtx
-from rughernia.web.problem_responses import CONFLICT, PATIENT, problem
+from rughernia.web.problem_responses import CONFLICT, PATIENT, VALIDATION, problem
 
 router = APIRouter(tags=["fhir"])
 
@@ -66,6 +66,7 @@ def _questionnaire(qid: str) -> dict[str, Any]:
     responses={
         200: {"description": "A FHIR R4 Questionnaire (SDC style)", **FHIR_BODY},
         404: problem("No such questionnaire"),
+        **VALIDATION,
     },
     summary="The intake or diary Questionnaire: rughernia-intake-nl, rughernia-intake-en, "
     "rughernia-diary-nl, rughernia-diary-en",
