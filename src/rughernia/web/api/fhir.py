@@ -19,7 +19,7 @@ from rughernia.interop.fhir_export import PatientRef, bundle
 from rughernia.interop.questionnaires import questionnaire
 from rughernia.web.api.diary import DatePath
 from rughernia.web.api.inputs import PatientId, json_body, parse_date
-from rughernia.web.context import DB, AnyCtx, UserCtx
+from rughernia.web.context import DB, UserCtx
 from rughernia.web.problem_responses import CONFLICT, PATIENT, VALIDATION, problem
 
 router = APIRouter(tags=["fhir"])
@@ -71,9 +71,7 @@ def _questionnaire(qid: str) -> dict[str, Any]:
     summary="The intake or diary Questionnaire: rughernia-intake-nl, rughernia-intake-en, "
     "rughernia-diary-nl, rughernia-diary-en",
 )
-async def get_questionnaire(
-    questionnaire_id: Annotated[str, Path(max_length=40)], _ctx: AnyCtx
-) -> JSONResponse:
+async def get_questionnaire(questionnaire_id: Annotated[str, Path(max_length=40)]) -> JSONResponse:
     # Open to anyone, like the leaflet: questions, no patient data.
     if questionnaire_id not in QUESTIONNAIRES:
         known = ", ".join(QUESTIONNAIRES)
