@@ -8,7 +8,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any, cast
 
-from sqlalchemy import CursorResult, Table, delete, insert
+from sqlalchemy import Table, delete, insert
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
@@ -30,12 +30,14 @@ def first_use(
     session.execute(delete(JTI_TABLE).where(JTI_TABLE.c.expires_at < at))
     dialect = session.connection().dialect.name
     make = postgresql.insert if dialect == "postgresql" else sqlite.insert
-    stmt = make(JTI_TABLE).on_conflict_do_nothing(index_elements=["issuer", "jti"])
-    done = cast(
-        CursorResult[Any],
-        session.execute(stmt, {"issuer": issuer, "jti": jti, "expires_at": expires_at}),
+    stmt = (
+        make(JTI_TABLE)
+        .values(issuer=issuer, jti=jti, expires_at=expires_at)
+        .on_conflict_do_nothing(index_elements=["issuer", "jti"])
+        # RETURNING, not rowcount: psycopg's rowcount for this statement was not 1.
+        .returning(JTI_TABLE.c.jti)
     )
-    return done.rowcount == 1
+    return session.execute(stmt).first() is not None
 
 
 def add_feedback(
