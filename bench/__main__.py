@@ -4,9 +4,13 @@ from __future__ import annotations
 
 import sys
 
-from bench import api_bench, pathway_bench
+from bench import api_bench, interop_bench, pathway_bench
 
-BENCHES = {"pathway": pathway_bench.main, "api": api_bench.main}
+BENCHES = {
+    "pathway": pathway_bench.main,
+    "api": api_bench.main,
+    "interop": interop_bench.main,
+}
 
 
 def main() -> None:

@@ -17,6 +17,8 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import ArgumentError
 
+from rughernia import cds_settings
+
 DEFAULT_DB_FILE = "rughernia.db"
 # The databases the store is written and tested for (psycopg 3 is the PostgreSQL driver).
 DATABASE_SCHEMES = ("sqlite", "sqlite+pysqlite", "postgresql", "postgresql+psycopg")
@@ -74,6 +76,15 @@ class Settings:
     # How long a request may take to send its body (all of it, or the next part): a client
     # that sends less than its Content-Length otherwise holds a connection open for minutes.
     body_timeout_seconds: Annotated[float, Range(0.1, 600)] = 10.0
+    # CDS Hooks (docs/interop.md): the EHRs' public keys (a JWKS file, read at start), the
+    # issuers allowed (comma-separated), and our address as EHRs call it: the JWT audience
+    # is PUBLIC_URL + the service's path, and the cards link to PUBLIC_URL/patients/{id}.
+    cds_jwks_file: str = ""
+    cds_issuers: str = ""
+    public_url: str = ""
+    # Demo mode: CDS Hooks calls without a JWT are accepted (a sandbox, a demo). Off in
+    # production: an unsigned call is refused.
+    demo_mode: bool = False
 
     @classmethod
     def from_env(cls, environ: Mapping[str, str] | None = None) -> Settings:
@@ -85,9 +96,16 @@ class Settings:
             raw = env.get("RUGHERNIA_" + name.upper())
             if raw is None or raw == "":
                 continue
-            overrides[name] = raw if bounds is None else _number(name, raw, kind, bounds)
+            if kind is bool:
+                overrides[name] = _flag(name, raw)
+            else:
+                overrides[name] = raw if bounds is None else _number(name, raw, kind, bounds)
         checked = replace(settings, **overrides)  # type: ignore[arg-type]
         checked.zone  # noqa: B018 - checked now: a bad zone must not start a server (it answered 500)
+        try:
+            cds_settings.check(checked.cds_jwks_file, checked.cds_issuers, checked.public_url)
+        except cds_settings.CdsSettingsError as exc:
+            raise SettingsError(str(exc)) from None
         return checked
 
     @property
@@ -101,6 +119,10 @@ class Settings:
                 "use a name such as Europe/Amsterdam"
             )
             raise SettingsError(msg) from None
+
+    @property
+    def cds_issuer_list(self) -> tuple[str, ...]:
+        return cds_settings.issuers(self.cds_issuers)
 
     @property
     def is_sqlite(self) -> bool:
@@ -117,6 +139,13 @@ def _number(name: str, raw: str, kind: type, bounds: Range) -> int | float:
         msg = f"RUGHERNIA_{name.upper()}: {raw[:40]!r} is not allowed; use {bounds.allowed(kind)}"
         raise SettingsError(msg)
     return value
+
+
+def _flag(name: str, raw: str) -> bool:
+    try:
+        return cds_settings.flag(name, raw)
+    except cds_settings.CdsSettingsError as exc:
+        raise SettingsError(str(exc)) from None
 
 
 def _checked_url(url: str) -> str:

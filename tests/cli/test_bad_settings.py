@@ -26,6 +26,10 @@ COMMANDS = [["serve", "--port", "1"], ["demo"], ["db", "upgrade"]]
 BAD_TEXT = {
     "timezone": ["Mars/Olympus", "Europe"],
     "database_url": ["mysql://user:s3cret@db.example/rughernia", "postgresql://h:port/db"],
+    "cds_jwks_file": ["/nonexistent/jwks.json", "/"],
+    "cds_issuers": ["ftp://ehr.example", "https://ehr.example, not a url"],
+    "public_url": ["rughernia.example", "https://host/with space"],
+    "demo_mode": ["maybe", "2"],
 }
 
 

@@ -45,6 +45,19 @@ class Audited:
     record: bool = True  # a route on one record (``{patient_id}``)
 
 
+def _diary_response(clock: Clock) -> dict[str, Any]:
+    return {
+        "resourceType": "QuestionnaireResponse",
+        "questionnaire": "https://rughernia.example/fhir/Questionnaire/rughernia-diary-nl",
+        "status": "completed",
+        "item": [
+            {"linkId": "date", "answer": [{"valueDate": clock.today.isoformat()}]},
+            {"linkId": "leg_pain", "answer": [{"valueInteger": 3}]},
+            {"linkId": "note", "answer": [{"valueString": NEUTRAL}]},
+        ],
+    }
+
+
 def _intake(clock: Clock) -> dict[str, Any]:
     return intake_for(clock.today - dt.timedelta(days=21), saddle_numbness=True)
 
@@ -91,6 +104,11 @@ AUDITED: dict[Route, Audited] = {
     ),
     ("GET", P + "/export"): Audited("patient.export", actor="pat_a"),
     ("GET", P + "/fhir"): Audited("fhir.export"),
+    # A diary day as FHIR is the diary itself: the same use cases, the same audit actions.
+    ("GET", P + "/fhir/QuestionnaireResponse/{date}"): Audited("diary.read"),
+    ("POST", P + "/fhir/QuestionnaireResponse"): Audited(
+        "diary.write", actor="pat_a", body=_diary_response
+    ),
     ("GET", P + "/access-log"): Audited("access_log.read", actor="pat_a"),
 }
 
@@ -107,6 +125,15 @@ NO_PATIENT_DATA: dict[Route, str] = {
     ("POST", "/api/v1/users"): "clinician and admin accounts",
     ("GET", "/api/v1/teams"): "team names",
     ("POST", "/api/v1/teams"): "team names",
+    ("GET", "/api/v1/fhir/Questionnaire/{questionnaire_id}"): "the questions, no answers",
+    ("GET", "/cds-services"): "the CDS services offered",
+    ("POST", "/cds-services/rughernia-patient-view"): (
+        "the EHR's own data in, a card out: no record of ours is read or written "
+        "(the caller is an EHR with a JWT, not a user)"
+    ),
+    ("POST", "/cds-services/rughernia-patient-view/feedback"): (
+        "what a clinician did with a card, stored in cds_feedback; no record of ours"
+    ),
 }
 
 ROUTES = app_routes(collection_app())

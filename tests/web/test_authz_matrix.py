@@ -230,6 +230,24 @@ class Public(Rule):
         return [Cell(actor, method, path, self.ok, True, json)]
 
 
+@dataclass
+class PublicAt(Public):
+    """Public, at a URL of the template filled in (a route with a path parameter)."""
+
+    url: str = ""
+
+    def cells(self, scene: Scene, path: str, method: str, actor: str) -> list[Cell]:
+        return super().cells(scene, self.url, method, actor)
+
+
+class CdsClientOnly(Rule):
+    """CDS Hooks: only an EHR's signed JWT is let in. Our own sessions (of any role) are
+    no such token, and without demo mode nobody gets in unsigned: 401 for every actor."""
+
+    def cells(self, scene: Scene, path: str, method: str, actor: str) -> list[Cell]:
+        return [Cell(actor, method, path, 401, False, {"hook": "patient-view"})]
+
+
 class SignIn(Rule):
     def cells(self, scene: Scene, path: str, method: str, actor: str) -> list[Cell]:
         # Guess someone else's password (a different victim per actor, below the throttle).
@@ -437,6 +455,17 @@ def _alarm_intake(scene: Scene) -> dict[str, Any]:
     return intake_for(scene.onset, saddle_numbness=True)
 
 
+def _diary_response(scene: Scene) -> dict[str, Any]:
+    items = [("date", "valueDate", scene.today), ("leg_pain", "valueInteger", 4)]
+    items.append(("note", "valueString", NEUTRAL))
+    return {
+        "resourceType": "QuestionnaireResponse",
+        "questionnaire": "https://rughernia.example/fhir/Questionnaire/rughernia-diary-nl",
+        "status": "completed",
+        "item": [{"linkId": link, "answer": [{kind: value}]} for link, kind, value in items],
+    }
+
+
 def _no_patient_ids(_scene: Scene, _actor: str, r: Any) -> None:
     assert all(u["patient_id"] is None for u in r.json()), "admins see no record links"
 
@@ -497,6 +526,14 @@ EXPECT: dict[Route, Rule] = {
     ("POST", P + "/alarms/{assessment_id}/acknowledge"): Record(CLINICIAN, body={"note": NEUTRAL}),
     ("GET", P + "/export"): Record(),
     ("GET", P + "/fhir"): Record(),
+    ("GET", P + "/fhir/QuestionnaireResponse/{date}"): Record(),
+    ("POST", P + "/fhir/QuestionnaireResponse"): Record(body=_diary_response),
+    ("GET", "/api/v1/fhir/Questionnaire/{questionnaire_id}"): PublicAt(
+        url="/api/v1/fhir/Questionnaire/rughernia-diary-nl"
+    ),
+    ("GET", "/cds-services"): Public(),
+    ("POST", "/cds-services/rughernia-patient-view"): CdsClientOnly(),
+    ("POST", "/cds-services/rughernia-patient-view/feedback"): CdsClientOnly(),
     ("GET", P + "/access-log"): Record(),
 }
 

@@ -51,11 +51,19 @@ def days(
 def day(
     session: Session, actor: Actor, patient_id: int, date: dt.date, *, at: dt.datetime
 ) -> dict[str, Any]:
+    return day_and_language(session, actor, patient_id, date, at=at)[0]
+
+
+def day_and_language(
+    session: Session, actor: Actor, patient_id: int, date: dt.date, *, at: dt.datetime
+) -> tuple[dict[str, Any], str]:
+    """The entry of ``date`` and the language the patient reads (for FHIR's texts)."""
     with on_record(session, actor, patient_id, "diary.read", at=at) as step:
         entry = record.diary_entry(session, step.record.id, date)
+        language = step.record.language
     if entry is None:  # the look was audited all the same
         raise NotFound(f"No diary entry on {date.isoformat()}")
-    return record.diary_dict(entry)
+    return record.diary_dict(entry), language
 
 
 def save_day(

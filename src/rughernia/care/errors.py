@@ -7,6 +7,7 @@ are listed there), the pages later to HTML.
 
     CareError
     ├── NotSignedIn            nobody is acting (no valid session)
+    │   └── CdsTokenRefused    a CDS client's JWT is missing or refused (``reason`` says why)
     ├── SignInFailed           wrong username or password (or a blocked account)
     ├── Forbidden              this role may not do this at all
     ├── NotFound               no such record, or not one of yours (the same answer)
@@ -20,7 +21,9 @@ are listed there), the pages later to HTML.
     │   ├── UsernameTaken          a username that exists already
     │   ├── TeamExists             a team name that exists already
     │   └── InProgress             the same Idempotency-Key is being answered now
-    └── Throttled              too many failed sign-ins; ``retry_after`` seconds
+    ├── Throttled              too many failed sign-ins; ``retry_after`` seconds
+    ├── CdsPrefetchMissing     a CDS Hooks call without the prefetch it needs (CDS: 412)
+    └── CdsRequestInvalid      a malformed CDS Hooks request (CDS: 400)
 
 ``title`` is a short sentence for people, ``detail`` (or None) says more, and
 ``retry_after`` (seconds, or None) says when trying again makes sense.
@@ -144,6 +147,18 @@ class InProgress(Conflict):
 
 
 class Throttled(CareError):
+    pass
+
+
+class CdsTokenRefused(NotSignedIn):
+    pass
+
+
+class CdsPrefetchMissing(CareError):
+    pass
+
+
+class CdsRequestInvalid(CareError):
     pass
 
 

@@ -1,8 +1,8 @@
 """CDS Hooks 2.0, the pure parts: discovery, prefetch to case, assessment to cards.
 
-The HTTP routes (``GET /cds-services``, ``POST /cds-services/{id}``, feedback) come
-with the use-case layer; they call these functions and map ``PrefetchMissing`` to
-412 and ``HookInvalid`` to 400, as the specification says.
+The HTTP routes (``web/cds_hooks.py``: ``GET /cds-services``, ``POST
+/cds-services/{id}``, feedback) call these through ``care/cds.py``, which maps
+``PrefetchMissing`` to 412 and ``HookInvalid`` to 400, as the specification says.
 """
 
 from __future__ import annotations
@@ -151,10 +151,28 @@ def _search(key: str, value: Any, kind: str) -> list[dict[str, Any]]:
     return out
 
 
-def cards(assessment: Assessment, lang: Language, link_url: str | None) -> list[dict[str, Any]]:
+def our_patient_id(prefetch: dict[str, Any]) -> int | None:
+    """Our patient id, when the EHR's Patient carries the identifier our export writes.
+
+    Only the prefetched Patient says it: an id that is no canonical number is none.
+    """
+    patient = prefetch.get("patient")
+    found = patient.get("identifier") if isinstance(patient, dict) else None
+    for ident in found if isinstance(found, list) else []:
+        if isinstance(ident, dict) and ident.get("system") == codes.PATIENT_ID_SYSTEM:
+            value = str(ident.get("value", ""))
+            if value.isascii() and value.isdigit() and not value.startswith("0"):
+                return int(value) if len(value) <= 10 and int(value) < 2**31 else None
+    return None
+
+
+def cards(
+    assessment: Assessment, lang: Language, link_url: str | None, uuid: str | None = None
+) -> list[dict[str, Any]]:
     """The card of one assessment: summary in ``lang``, findings and advice as detail.
 
-    The assessment must be made in ``lang`` (its texts are the detail).
+    The assessment must be made in ``lang`` (its texts are the detail). ``uuid``
+    names the card for feedback (CDS Hooks 2.0: needed when the service takes it).
     """
     if assessment.language != lang:
         raise ValueError(f"the assessment is in {assessment.language}, the card in {lang}")
@@ -164,6 +182,7 @@ def cards(assessment: Assessment, lang: Language, link_url: str | None) -> list[
         phase = text("phase", a.phase, lang)
         summary += text("card", "phase_suffix", lang, phase=phase, days=a.days_since_onset)
     card: dict[str, Any] = {
+        **({"uuid": uuid} if uuid is not None else {}),
         "summary": summary,
         "indicator": INDICATOR[a.triage],
         "detail": detail(a, lang),

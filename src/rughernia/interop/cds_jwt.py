@@ -7,7 +7,7 @@ Asymmetric algorithms only: CDS Hooks forbids ``none`` and every HMAC algorithm.
 
 from __future__ import annotations
 
-from collections.abc import MutableSet
+from collections.abc import Collection, MutableSet
 from typing import Any
 
 from joserfc import jwt
@@ -30,14 +30,15 @@ LEEWAY_SECONDS = 30  # clock skew between the EHR and us
 def verify_jwt(
     token: str,
     jwks: dict[str, Any],
-    issuer: str,
+    issuer: str | Collection[str],
     audience: str,
     now: int,
     seen_jti: MutableSet[str],
 ) -> dict[str, Any]:
     """The claims of a valid token, or TokenRefused with the reason.
 
-    Checks the signature (the key named by ``kid`` in ``jwks``), ``iss``, ``aud`` (a
+    Checks the signature (the key named by ``kid`` in ``jwks``), ``iss`` (``issuer``, or
+    one of several), ``aud`` (a
     string or a list holding ``audience``), ``exp`` (required) and ``iat``, and that
     ``jti`` was not seen before; a token that passes adds its ``jti`` to ``seen_jti``.
     """
@@ -57,7 +58,11 @@ def verify_jwt(
     registry = jwt.JWTClaimsRegistry(
         now=now,
         leeway=LEEWAY_SECONDS,
-        iss={"essential": True, "value": issuer},
+        iss=(
+            {"essential": True, "value": issuer}
+            if isinstance(issuer, str)
+            else {"essential": True, "values": sorted(issuer)}
+        ),
         aud={"essential": True, "value": audience},
         exp={"essential": True},
         iat={"essential": True},

@@ -21,6 +21,8 @@ PHASE_SYSTEM = f"{BASE}/CodeSystem/phase"
 ACTION_SYSTEM = f"{BASE}/CodeSystem/medication-action"
 ASSESSMENT_SYSTEM = f"{BASE}/CodeSystem/assessment"
 QUESTIONNAIRE_BASE = f"{BASE}/Questionnaire"
+# Our patient id as a Patient.identifier: an EHR that keeps it can be linked back to us.
+PATIENT_ID_SYSTEM = f"{BASE}/NamingSystem/patient-id"
 
 # FHIR's string allows no whitespace but space, tab, CR and LF ([ \r\n\t\S]+).
 # A note or name typed with a no-break space or pasted with U+0085 or U+2028

@@ -121,6 +121,7 @@ def _fields(entry: DiaryEntry) -> dict[str, Any]:
 
 def _patient(case: Case, patient: PatientRef) -> dict[str, Any]:
     out: dict[str, Any] = {
+        "identifier": [{"system": codes.PATIENT_ID_SYSTEM, "value": patient.id}],
         "name": [{"text": codes.fhir_string(patient.display_name)}],
         "communication": [
             {

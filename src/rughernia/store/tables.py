@@ -275,3 +275,33 @@ class IdempotencyKey(Base):
     status_code: Mapped[int] = mapped_column(Integer)
     body: Mapped[dict[str, Any]]
     created_at: Mapped[dt.datetime]
+
+
+class CdsJti(Base):
+    """A CDS client's JWT id seen already: a token is accepted once, in every process.
+
+    Kept until the token's ``exp`` (plus the leeway) has passed; then it could not be
+    accepted anyway, so the row is pruned.
+    """
+
+    __tablename__ = "cds_jti"
+    issuer: Mapped[str] = mapped_column(String(255), primary_key=True)
+    jti: Mapped[str] = mapped_column(String(255), primary_key=True)
+    expires_at: Mapped[dt.datetime] = mapped_column(index=True)
+
+
+class CdsFeedback(Base):
+    """What a clinician did with one of our CDS cards (CDS Hooks 2.0 feedback).
+
+    No patient id: a card is about the EHR's patient, not (necessarily) a record of ours.
+    """
+
+    __tablename__ = "cds_feedback"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    at: Mapped[dt.datetime]
+    issuer: Mapped[str | None] = mapped_column(String(255))  # None: an unsigned demo call
+    service_id: Mapped[str] = mapped_column(String(64))
+    card: Mapped[str] = mapped_column(String(100), index=True)
+    outcome: Mapped[str] = mapped_column(String(20))
+    outcome_at: Mapped[dt.datetime]
+    detail: Mapped[dict[str, Any]]  # acceptedSuggestions and overrideReason, as sent

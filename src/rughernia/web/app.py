@@ -8,7 +8,8 @@ from contextlib import asynccontextmanager
 
 from fastapi import FastAPI
 
-from rughernia import __version__
+from rughernia import __version__, cds_settings
+from rughernia.care.cds import Trust
 from rughernia.care.passwords import Passwords
 from rughernia.settings import Settings
 from rughernia.store.engine import make_engine, relaxed, session_factory
@@ -62,6 +63,7 @@ def create_app(settings: Settings, *, clock: Clock = _utcnow) -> FastAPI:
         passwords=Passwords(settings),
         # One connection per process on SQLite (see store.engine), else the pool's maximum.
         db_slots=1 if settings.is_sqlite else settings.db_pool_size + settings.db_max_overflow,
+        cds_trust=_cds_trust(settings),
     )
     app.state.engine = engine
     problems.install(app)
@@ -74,6 +76,12 @@ def create_app(settings: Settings, *, clock: Clock = _utcnow) -> FastAPI:
     app.add_middleware(SecurityHeaders)
     app.add_middleware(HeadAsGet)
     return app
+
+
+def _cds_trust(settings: Settings) -> Trust:
+    """The key set is read here, once: a file changed later needs a restart, like any setting."""
+    keys = cds_settings.load_jwks(settings.cds_jwks_file) if settings.cds_jwks_file else None
+    return Trust(keys, settings.cds_issuer_list, settings.demo_mode)
 
 
 def app_from_env() -> FastAPI:

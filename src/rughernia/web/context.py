@@ -29,6 +29,7 @@ from sqlalchemy.orm import Session, sessionmaker
 from starlette.concurrency import run_in_threadpool
 
 from rughernia.care import access, signin
+from rughernia.care.cds import Trust
 from rughernia.care.passwords import Passwords
 from rughernia.care.shapes import MAX_ID, Actor, SignedIn
 from rughernia.settings import Settings
@@ -56,6 +57,8 @@ class AppState:
     passwords: Passwords
     # How many requests may use the database at once: the pool's connections.
     db_slots: int = 1
+    # The CDS clients we trust (their key set read once, at start).
+    cds_trust: Trust = field(default_factory=lambda: Trust(None, (), False))
     _gates: weakref.WeakKeyDictionary[asyncio.AbstractEventLoop, asyncio.Semaphore] = field(
         default_factory=weakref.WeakKeyDictionary, repr=False
     )

@@ -38,20 +38,20 @@ PROBLEM_SCHEMA: dict[str, Any] = {
 Responses = dict[int | str, dict[str, Any]]
 
 
-def _problem(description: str) -> dict[str, Any]:
+def problem(description: str) -> dict[str, Any]:
     return {
         "description": description,
         "content": {"application/problem+json": {"schema": PROBLEM_SCHEMA}},
     }
 
 
-VALIDATION: Responses = {422: _problem("Invalid input; errors name each field")}
+VALIDATION: Responses = {422: problem("Invalid input; errors name each field")}
 SIGNED_IN: Responses = {
-    401: _problem("Not signed in"),
-    403: _problem("Not allowed for this role, or a missing CSRF token"),
+    401: problem("Not signed in"),
+    403: problem("Not allowed for this role, or a missing CSRF token"),
     **VALIDATION,
 }
-PATIENT: Responses = {**SIGNED_IN, 404: _problem("No such patient (or not yours)")}
-CONFLICT: Responses = {409: _problem("Conflicts with the stored state")}
-MEDIA_TYPE: Responses = {415: _problem("The body is not sent as application/json")}
-THROTTLED: Responses = {429: _problem("Too many failed attempts; wait Retry-After seconds")}
+PATIENT: Responses = {**SIGNED_IN, 404: problem("No such patient (or not yours)")}
+CONFLICT: Responses = {409: problem("Conflicts with the stored state")}
+MEDIA_TYPE: Responses = {415: problem("The body is not sent as application/json")}
+THROTTLED: Responses = {429: problem("Too many failed attempts; wait Retry-After seconds")}

@@ -59,6 +59,8 @@ CareKind = Literal[
     "team-exists",
     "idempotency-conflict",
     "throttled",
+    "prefetch-missing",
+    "cds-request-invalid",
 ]
 # What only HTTP can get wrong (raised as ApiError by the web layer itself).
 WebKind = Literal[
@@ -94,6 +96,9 @@ CARE_PROBLEMS: dict[type[care.CareError], tuple[int, CareKind]] = {
     care.TeamExists: (409, "team-exists"),
     care.InProgress: (409, "idempotency-conflict"),
     care.Throttled: (429, "throttled"),
+    care.CdsTokenRefused: (401, "unauthenticated"),
+    care.CdsPrefetchMissing: (412, "prefetch-missing"),
+    care.CdsRequestInvalid: (400, "cds-request-invalid"),
 }
 
 

@@ -8,6 +8,7 @@ from rughernia.web.api import (
     accounts,
     assess,
     assessments,
+    cds_hooks,
     diary,
     fhir,
     patients,
@@ -38,3 +39,5 @@ def install(app: FastAPI) -> None:
         fhir,
     ):
         app.include_router(module.router, prefix=PREFIX, dependencies=ROUTER_CHECKS)
+    # CDS Hooks where the specification puts it, outside /api/v1, with the same checks.
+    app.include_router(cds_hooks.router, dependencies=ROUTER_CHECKS)
