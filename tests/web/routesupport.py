@@ -30,6 +30,25 @@ def app_routes(app: FastAPI) -> list[Route]:
     return sorted(out, key=lambda r: (r[1], r[0]))
 
 
+def page_routes(app: FastAPI) -> list[Route]:
+    """The routes of the web pages (``rughernia.web.pages``) and their static files: HTML
+    for browsers, covered by tests/web/test_pages_access.py instead of the API's matrix."""
+    out: set[Route] = set()
+    for route in iter_route_contexts(app.routes):
+        endpoint = getattr(route.original_route, "endpoint", None)
+        module = getattr(endpoint, "__module__", "")
+        path = route.path or getattr(route.original_route, "path", "") or "?"
+        if module.startswith("rughernia.web.pages") or path == "/static":
+            out.update((method, path) for method in route.methods or {"*"})
+    return sorted(out, key=lambda r: (r[1], r[0]))
+
+
+def api_routes(app: FastAPI) -> list[Route]:
+    """Every route but the pages'."""
+    pages = set(page_routes(app))
+    return [r for r in app_routes(app) if r not in pages]
+
+
 def collection_app() -> FastAPI:
     """An app for reading its routes and OpenAPI document only: no database is touched."""
     from rughernia.web.app import create_app

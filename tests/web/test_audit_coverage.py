@@ -21,7 +21,7 @@ from sqlalchemy import select
 
 from rughernia.store.tables import AuditRow, User
 from tests.dbsupport import PASSWORD, Clock, World, intake_for
-from tests.web.routesupport import Route, app_routes, collection_app, route_id
+from tests.web.routesupport import Route, api_routes, collection_app, route_id
 
 CLIENT_ADDRESS = "testclient"  # what Starlette's test client reports as the peer
 P = "/api/v1/patients/{patient_id}"
@@ -136,7 +136,8 @@ NO_PATIENT_DATA: dict[Route, str] = {
     ),
 }
 
-ROUTES = app_routes(collection_app())
+# The pages' routes have a matrix of their own: tests/web/test_pages_access.py.
+ROUTES = api_routes(collection_app())
 
 
 def test_every_route_is_classified() -> None:

@@ -34,7 +34,7 @@ from sqlalchemy import select
 
 from rughernia.store.tables import Base
 from tests.dbsupport import PASSWORD, Clock, World, intake_for
-from tests.web.routesupport import Route, app_routes, collection_app, route_id
+from tests.web.routesupport import Route, api_routes, collection_app, route_id
 
 ACTORS = ("anonymous", "pat_a", "pat_b", "doc_a", "doc_b", "admin")
 ROLE = {
@@ -540,7 +540,8 @@ EXPECT: dict[Route, Rule] = {
 
 # --- the tests ----------------------------------------------------------------------
 
-ROUTES = app_routes(collection_app())
+# The pages' routes have a matrix of their own: tests/web/test_pages_access.py.
+ROUTES = api_routes(collection_app())
 
 
 def _params() -> list[Any]:

@@ -84,12 +84,12 @@ def _records(world: World, clock: Clock) -> tuple[dict[str, int], dict[str, int]
 def test_every_route_is_in_the_document() -> None:
     """The OpenAPI document is the input of the tests below; a route missing from it is
     not fuzzed, so the document must hold every API route (the docs page aside)."""
-    from tests.web.routesupport import app_routes
+    from tests.web.routesupport import api_routes
 
     documented = set(OPERATIONS)
     undocumented = {
         r
-        for r in app_routes(collection_app())
+        for r in api_routes(collection_app())
         if r not in documented and r[1] != OPENAPI_PATH and r[1] != "/api/v1/docs"
     }
     assert not undocumented, f"routes missing from the OpenAPI document: {sorted(undocumented)}"
