@@ -49,6 +49,8 @@ CareKind = Literal[
     "forbidden",
     "not-found",
     "invitation-unknown",
+    "reset-code-unknown",
+    "wrong-password",
     "validation",
     "idempotency-key-reused",
     "conflict",
@@ -57,6 +59,7 @@ CareKind = Literal[
     "no-alarm",
     "username-taken",
     "team-exists",
+    "no-account",
     "idempotency-conflict",
     "throttled",
 ]
@@ -84,6 +87,9 @@ CARE_PROBLEMS: dict[type[care.CareError], tuple[int, CareKind]] = {
     care.Forbidden: (403, "forbidden"),
     care.NotFound: (404, "not-found"),
     care.InvitationUnknown: (404, "invitation-unknown"),
+    care.ResetCodeUnknown: (404, "reset-code-unknown"),
+    # 403, not 401: the session is valid; only the password given to change it is wrong.
+    care.WrongPassword: (403, "wrong-password"),
     care.Invalid: (422, "validation"),
     care.KeyReused: (422, "idempotency-key-reused"),
     care.Conflict: (409, "conflict"),
@@ -92,6 +98,7 @@ CARE_PROBLEMS: dict[type[care.CareError], tuple[int, CareKind]] = {
     care.NoAlarm: (409, "no-alarm"),
     care.UsernameTaken: (409, "username-taken"),
     care.TeamExists: (409, "team-exists"),
+    care.NoAccount: (409, "no-account"),
     care.InProgress: (409, "idempotency-conflict"),
     care.Throttled: (429, "throttled"),
 }
