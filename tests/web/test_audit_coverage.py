@@ -89,6 +89,9 @@ AUDITED: dict[Route, Audited] = {
     ("POST", P + "/alarms/{assessment_id}/acknowledge"): Audited(
         "alarm.acknowledge", body=lambda _c: {"note": NEUTRAL}, refused=CLINICIANS_ONLY
     ),
+    ("POST", P + "/password-reset"): Audited(
+        "password_reset.issue", ok=201, refused=(*CLINICIANS_ONLY, ("admin", "A", 403))
+    ),
     ("GET", P + "/export"): Audited("patient.export", actor="pat_a"),
     ("GET", P + "/fhir"): Audited("fhir.export"),
     ("GET", P + "/access-log"): Audited("access_log.read", actor="pat_a"),
@@ -107,6 +110,10 @@ NO_PATIENT_DATA: dict[Route, str] = {
     ("POST", "/api/v1/users"): "clinician and admin accounts",
     ("GET", "/api/v1/teams"): "team names",
     ("POST", "/api/v1/teams"): "team names",
+    # Accounts, not records (audited all the same: tests/web/test_passwords.py).
+    ("POST", "/api/v1/session/password"): "the caller's own password",
+    ("POST", "/api/v1/users/{user_id}/password-reset"): "a clinician's account (admins)",
+    ("POST", "/api/v1/password-resets/redeem"): "an account's password, set with a code",
 }
 
 ROUTES = app_routes(collection_app())
