@@ -49,6 +49,8 @@ class Settings:
     timezone: str = "Europe/Amsterdam"
     session_hours: Annotated[float, Range(0.01, 24 * 366)] = 12.0
     invitation_days: Annotated[int, Range(1, 366)] = 14
+    # A password reset code's lifetime: short, since it replaces a password (a week at most).
+    reset_code_hours: Annotated[int, Range(1, 168)] = 24
     # Sign-in throttling (docs/api.md, "Throttling"): after this many failures within the
     # window a name is locked for the window.
     login_max_failures: Annotated[int, Range(1, 1000)] = 5

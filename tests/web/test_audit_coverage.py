@@ -102,6 +102,9 @@ AUDITED: dict[Route, Audited] = {
     ("POST", P + "/alarms/{assessment_id}/acknowledge"): Audited(
         "alarm.acknowledge", body=lambda _c: {"note": NEUTRAL}, refused=CLINICIANS_ONLY
     ),
+    ("POST", P + "/password-reset"): Audited(
+        "password_reset.issue", ok=201, refused=(*CLINICIANS_ONLY, ("admin", "A", 403))
+    ),
     ("GET", P + "/export"): Audited("patient.export", actor="pat_a"),
     ("GET", P + "/fhir"): Audited("fhir.export"),
     # A diary day as FHIR is the diary itself: the same use cases, the same audit actions.
@@ -134,6 +137,10 @@ NO_PATIENT_DATA: dict[Route, str] = {
     ("POST", "/cds-services/rughernia-patient-view/feedback"): (
         "what a clinician did with a card, stored in cds_feedback; no record of ours"
     ),
+    # Accounts, not records (audited all the same: tests/web/test_passwords.py).
+    ("POST", "/api/v1/session/password"): "the caller's own password",
+    ("POST", "/api/v1/users/{user_id}/password-reset"): "a clinician's account (admins)",
+    ("POST", "/api/v1/password-resets/redeem"): "an account's password, set with a code",
 }
 
 # The pages' routes have a matrix of their own: tests/web/test_pages_access.py.

@@ -32,7 +32,7 @@ from typing import Any
 import pytest
 from sqlalchemy import select
 
-from rughernia.store.tables import Base
+from rughernia.store.tables import Base, User
 from tests.dbsupport import PASSWORD, Clock, World, intake_for
 from tests.web.routesupport import Route, api_routes, collection_app, route_id
 
@@ -310,6 +310,61 @@ class Redeem(Rule):
         return [refused, ok]
 
 
+class ChangePassword(Rule):
+    """Each signed-in actor changes only their own password; a wrong current one is refused."""
+
+    def cells(self, scene: Scene, path: str, method: str, actor: str) -> list[Cell]:
+        right = {"current_password": PASSWORD, "new_password": PASSWORD + "-2"}
+        if actor == "anonymous":
+            return [Cell(actor, method, path, 401, False, right)]
+        wrong = {"current_password": "guess-1234", "new_password": PASSWORD + "-2"}
+
+        def still_signed_in(_r: Any) -> None:
+            assert scene.client.get("/api/v1/session", headers=scene.h(actor)).status_code == 200
+
+        ok = Cell(actor, method, path, 204, True, right, check=still_signed_in)
+        return [Cell(actor, method, path, 403, False, wrong), ok]
+
+
+class RedeemReset(Rule):
+    """Holding a valid reset code is the authorization; a guessed code gets nothing."""
+
+    def cells(self, scene: Scene, path: str, method: str, actor: str) -> list[Cell]:
+        refused = Cell(actor, method, path, 404, False, {"code": "ABCD-EFGH", "password": PASSWORD})
+
+        def fresh_code() -> dict[str, Any]:
+            r = scene.client.post(
+                f"/api/v1/patients/{scene.pids['A']}/password-reset", headers=scene.h("doc_a")
+            )
+            assert r.status_code == 201, r.text
+            return {"code": r.json()["code"], "password": PASSWORD}
+
+        def ended(_r: Any) -> None:  # patient A's sessions end; sign in again for the next
+            assert scene.client.get("/api/v1/session", headers=scene.h("pat_a")).status_code == 401
+            scene.world.sign_in("pat_a")
+
+        return [refused, Cell(actor, method, path, 204, True, make_json=fresh_code, check=ended)]
+
+
+class ResetUser(Rule):
+    """Admins issue a code for a clinician, not for a patient or an admin; others for nobody."""
+
+    def cells(self, scene: Scene, path: str, method: str, actor: str) -> list[Cell]:
+        with scene.app.state.rughernia.sessions() as s:
+            ids = {u.username: u.id for u in s.scalars(select(User))}
+        out = []
+        for target in ("doc_a", "pat_a", "admin", "missing"):
+            url = path.format(user_id=ids.get(target, max(ids.values()) + 1))
+            if ROLE[actor] is None:
+                expect = 401
+            elif ROLE[actor] != "admin":
+                expect = 403
+            else:
+                expect = {"doc_a": 201, "missing": 404}.get(target, 403)
+            out.append(Cell(actor, method, url, expect, expect == 201, label=f"[{target}]"))
+        return out
+
+
 class Me(Rule):
     def cells(self, scene: Scene, path: str, method: str, actor: str) -> list[Cell]:
         if actor == "anonymous":
@@ -495,6 +550,9 @@ EXPECT: dict[Route, Rule] = {
     ("POST", "/api/v1/session"): SignIn(),
     ("GET", "/api/v1/session"): Me(),
     ("DELETE", "/api/v1/session"): SignOut(),
+    ("POST", "/api/v1/session/password"): ChangePassword(),
+    ("POST", "/api/v1/password-resets/redeem"): RedeemReset(),
+    ("POST", "/api/v1/users/{user_id}/password-reset"): ResetUser(),
     ("POST", "/api/v1/invitations/redeem"): Redeem(),
     ("GET", "/api/v1/users"): Roles(frozenset({"admin"}), check=_no_patient_ids),
     ("POST", "/api/v1/users"): Roles(
@@ -524,6 +582,7 @@ EXPECT: dict[Route, Rule] = {
     ("GET", P + "/assessments"): Record(),
     ("GET", P + "/assessments/{assessment_id}"): Record(),
     ("POST", P + "/alarms/{assessment_id}/acknowledge"): Record(CLINICIAN, body={"note": NEUTRAL}),
+    ("POST", P + "/password-reset"): Record(CLINICIAN, 201),
     ("GET", P + "/export"): Record(),
     ("GET", P + "/fhir"): Record(),
     ("GET", P + "/fhir/QuestionnaireResponse/{date}"): Record(),

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import json
 import re
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -245,3 +246,13 @@ def test_a_refusal_names_the_role_with_the_right_article(world: World) -> None:
     assert r.json()["title"] == "A patient may not do this"
     r = world.client.post("/api/v1/patients", json={"display_name": "P"}, headers=world.h("admin"))
     assert (r.status_code, r.json()["title"]) == (403, "An admin may not do this")
+
+
+def test_an_unknown_numeric_key_on_assess_is_named(world: World) -> None:
+    """contract.messages once dropped every key that was not an identifier: path ''."""
+    case = json.loads((Path(__file__).parents[2] / "docs" / "example-case.json").read_text())
+    case["1"] = 2
+    case["diary"][0]["back_pain"] = "q"  # a union: its tags ('constrained-int') are dropped
+    r = world.client.post("/api/v1/assess", json=case)
+    assert r.status_code == 422, r.text
+    assert sorted(e["path"] for e in r.json()["errors"]) == ["1", "diary[0].back_pain"]

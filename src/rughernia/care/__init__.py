@@ -16,6 +16,9 @@ checked, the outcome audited, the transaction committed in one place.
     patients.py    the list, a new patient with an invitation, one patient
     accounts.py    accounts and teams, redeeming an invitation
     signin.py      sign-in with throttling, sessions, sign-out
+    password_change.py  change one's own password (other sessions end)
+    password_reset.py   one-time reset codes: issue (clinician, admin) and redeem
+    codes.py       one-time codes (invitations, resets), kept only as a hash
     case.py        the stored record as a pathway Case (the only place)
     access.py      who may touch which record; the audited step
     once.py        Idempotency-Key: a retry gets the first answer

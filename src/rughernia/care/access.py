@@ -26,12 +26,20 @@ from dataclasses import dataclass, field
 
 from sqlalchemy.orm import Session
 
-from rughernia.care.errors import Forbidden, NotFound, NotSignedIn
+from rughernia.care.errors import CareError, Forbidden, NotFound, NotSignedIn
 from rughernia.store import audit, record
 from rughernia.store.audit import Actor
 from rughernia.store.record import Patient
 
-__all__ = ["PATIENT_OR_CLINICIAN", "Actor", "Step", "as_role", "on_record", "unauthenticated"]
+__all__ = [
+    "PATIENT_OR_CLINICIAN",
+    "Actor",
+    "Step",
+    "as_role",
+    "on_record",
+    "refuse",
+    "unauthenticated",
+]
 
 PATIENT_OR_CLINICIAN = ("patient", "clinician")
 
@@ -100,6 +108,13 @@ def as_role(
         raise Forbidden(_not_for(actor.role))
     yield step
     _finish(step)
+
+
+def refuse(step: Step, error: CareError, patient_id: int | None = None) -> CareError:
+    """A refusal found inside a step (the role was right, the target is not): recorded as
+    ``denied`` and committed, as a refusal at the door is; the caller raises ``error``."""
+    _deny(step, patient_id)
+    return error
 
 
 def _not_for(role: str | None) -> str:

@@ -131,3 +131,10 @@ def account_of(session: Session, user: User | SignedIn) -> Account:
     teams = accounts.team_names_of(session, [user.id]).get(user.id, [])
     patient = record.patient_of_user(session, user.id) if user.role == "patient" else None
     return Account(user, teams, patient.id if patient else None)
+
+
+def record_of(session: Session, user: User | SignedIn) -> int | None:
+    """A patient's own record id, else None. What happens to a patient's account (a password
+    changed or reset) is audited on their record, so that their access log shows it."""
+    patient = record.patient_of_user(session, user.id) if user.role == "patient" else None
+    return patient.id if patient else None

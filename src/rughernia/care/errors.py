@@ -11,7 +11,9 @@ are listed there), the pages later to HTML.
     ├── SignInFailed           wrong username or password (or a blocked account)
     ├── Forbidden              this role may not do this at all
     ├── NotFound               no such record, or not one of yours (the same answer)
-    │   └── InvitationUnknown  an invitation code that is unknown, used or expired
+    │   ├── InvitationUnknown  an invitation code that is unknown, used or expired
+    │   └── ResetCodeUnknown   a password reset code that is unknown, used, voided or expired
+    ├── WrongPassword          the current password, to change it, is wrong
     ├── Invalid                the input has problems; ``problems`` names each field
     ├── KeyReused              an Idempotency-Key sent again with a different request
     ├── Conflict               the input does not fit what is stored
@@ -20,6 +22,7 @@ are listed there), the pages later to HTML.
     │   ├── NoAlarm                acknowledging an assessment without an alarm
     │   ├── UsernameTaken          a username that exists already
     │   ├── TeamExists             a team name that exists already
+    │   ├── NoAccount              a patient who has not redeemed their invitation yet
     │   └── InProgress             the same Idempotency-Key is being answered now
     ├── Throttled              too many failed sign-ins; ``retry_after`` seconds
     ├── CdsPrefetchMissing     a CDS Hooks call without the prefetch it needs (CDS: 412)
@@ -95,6 +98,14 @@ class InvitationUnknown(NotFound):
     pass
 
 
+class ResetCodeUnknown(NotFound):
+    pass
+
+
+class WrongPassword(CareError):
+    pass
+
+
 class Invalid(CareError):
     """The problems of the input at once (the first ``SHOWN_PROBLEMS``), each naming its field;
     ``more`` counts problems found but not given (those past the cap, or counted by the caller).
@@ -139,6 +150,10 @@ class UsernameTaken(Conflict):
 
 
 class TeamExists(Conflict):
+    pass
+
+
+class NoAccount(Conflict):
     pass
 
 

@@ -18,8 +18,8 @@ from sqlalchemy.orm import Session
 
 from rughernia.care import throttle
 from rughernia.care.accounts import Account, name_free, new_password
+from rughernia.care.codes import code_hash
 from rughernia.care.errors import InvitationUnknown
-from rughernia.care.patients import invitation_hash
 from rughernia.care.throttle import Attempt, Policy
 from rughernia.store import accounts, audit, record
 from rughernia.store.audit import Actor
@@ -28,7 +28,7 @@ from rughernia.store.tables import PatientRow
 
 def _invited(session: Session, code: str, at: dt.datetime) -> PatientRow | None:
     """The patient this code invites (locked), if the code is known, unused and unexpired."""
-    row = record.patient_by_invitation(session, invitation_hash(code))
+    row = record.patient_by_invitation(session, code_hash(code))
     expires = row.invitation_expires_at if row else None
     if row is None or expires is None or expires <= at or row.user_id is not None:
         return None
@@ -50,7 +50,7 @@ def check(
     wrong code or a taken name stays counted."""
     new_password(password)  # a password that breaks the rules is no guess: not counted
     row = _invited(session, code, at)
-    own = f"code:{invitation_hash(code)}" if row is not None else None
+    own = f"code:{code_hash(code)}" if row is not None else None
     attempt = Attempt(own, f"redeem:{client_address}", policy, at)
     throttle.hold(session, attempt)
     throttle.count(session, attempt)

@@ -3,34 +3,19 @@
 from __future__ import annotations
 
 import datetime as dt
-import hashlib
-import secrets
 from collections.abc import Sequence
 from dataclasses import dataclass
 
 from sqlalchemy.orm import Session
 
 from rughernia.care.access import Actor, as_role, on_record
+from rughernia.care.codes import code_hash, new_code
 from rughernia.care.errors import invalid
 from rughernia.care.names import checked_name
 from rughernia.care.once import Once
 from rughernia.store import accounts, assessments, record
 from rughernia.store.record import Patient
 from rughernia.store.tables import AssessmentRow, PatientRow
-
-# Unambiguous letters and digits (no 0/O, 1/I/L): the code is read aloud and typed.
-_ALPHABET = "ABCDEFGHJKMNPQRSTUVWXYZ23456789"
-
-
-def new_invitation_code() -> str:
-    chars = "".join(secrets.choice(_ALPHABET) for _ in range(16))  # ~79 bits
-    return "-".join(chars[i : i + 4] for i in range(0, 16, 4))
-
-
-def invitation_hash(code: str) -> str:
-    """Codes are typed by people: case, spaces and dashes do not matter."""
-    normal = "".join(ch for ch in code.upper() if ch.isalnum())
-    return hashlib.sha256(normal.encode()).hexdigest()
 
 
 @dataclass(frozen=True, slots=True)
@@ -96,14 +81,14 @@ def create_patient(
                 "team_id",
                 "is required: you belong to several teams" if teams else "you belong to no team",
             )
-        code = new_invitation_code()
+        code = new_code()
         expires = at + dt.timedelta(days=invitation_days)
         row = record.add_patient(
             session,
             team_id=team_id if team_id is not None else teams[0],
             display_name=display_name,
             language=language,
-            invitation_hash=invitation_hash(code),
+            invitation_hash=code_hash(code),
             invitation_expires_at=expires,
             at=at,
         )

@@ -29,9 +29,14 @@ def token_hash(token: str) -> str:
     return hashlib.sha256(token.encode()).hexdigest()
 
 
+def name_key(name: str) -> str:
+    """The throttle's key of a name: its failures lock it for sign-in."""
+    return f"name:{name}"
+
+
 def attempt(name: str, client: str | None, policy: Policy, now: dt.datetime) -> Attempt:
     """A sign-in's throttling keys: the name's (locked after failures) and the address's."""
-    return Attempt(f"name:{name}", f"addr:{client}", policy, now)
+    return Attempt(name_key(name), f"addr:{client}", policy, now)
 
 
 @dataclass(frozen=True, slots=True)

@@ -9,8 +9,7 @@ error type not named below gets the plain ``is not valid``, never Pydantic's tex
 
 from __future__ import annotations
 
-import re
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from typing import Any
 
 from rughernia import pathway as pw
@@ -90,25 +89,35 @@ def message_of(error: Mapping[str, Any], patterns: Mapping[str, str] | None = No
 
 
 def problem_of(error: Any) -> Problem:
-    # Pydantic names the member of a union it tried ('int', 'float'); the field path does not.
-    clean = tuple(p for p in error["loc"] if not _is_union_tag(p))
-    return Problem(_path(clean), message_of(error))
+    return Problem(path_of(error["loc"], str(error.get("type", ""))), message_of(error))
 
 
-def _path(loc: tuple[int | str, ...]) -> str:
+# Pydantic names the member of a union it tried: 'int', 'constrained-str', "literal['a']".
+_UNION_TAGS = frozenset({"int", "float", "bool", "str", "none"})
+_TAG_PREFIXES = ("constrained-", "function-", "literal[", "json-or-python[", "nullable[")
+
+
+def is_union_tag(part: object) -> bool:
+    """A part of Pydantic's location that names a union member, not a field: the path
+    a client sent has no such part. Named by their shapes, not by "not an identifier":
+    that rule also dropped keys the client did send, such as an unknown key "1"."""
+    return isinstance(part, str) and (part in _UNION_TAGS or part.startswith(_TAG_PREFIXES))
+
+
+def path_of(loc: Sequence[int | str], kind: str = "") -> str:
+    """The field path of a Pydantic location, e.g. ``diary[3].leg_pain``: the one rule for
+    every surface (``parse_case``, the API's request models, the FHIR questionnaires).
+
+    Union tags are dropped; an unknown key (``extra_forbidden``) is the client's own
+    text, so the last part is kept whatever it looks like.
+    """
+    parts = list(loc)
+    last = parts.pop() if kind == "extra_forbidden" and parts else None
+    kept = [p for p in parts if not is_union_tag(p)] + ([] if last is None else [last])
     out = ""
-    for part in loc:
+    for part in kept:
         out += f"[{part}]" if isinstance(part, int) else (f".{part}" if out else str(part))
     return out
-
-
-_UNION_TAGS = frozenset({"int", "float", "bool", "str", "none"})
-_FIELD_NAME = re.compile(r"^[a-z_][a-z0-9_]*$")
-
-
-def _is_union_tag(part: int | str) -> bool:
-    # Tags look like 'constrained-int' or "literal['a','b']"; our field names are identifiers.
-    return isinstance(part, str) and (part in _UNION_TAGS or not _FIELD_NAME.match(part))
 
 
 def problems_of(errors: list[Any]) -> list[Problem]:

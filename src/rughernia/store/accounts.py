@@ -174,6 +174,12 @@ def delete_session(session: Session, token_hash: str) -> None:
     session.execute(delete(SessionRow).where(SessionRow.token_hash == token_hash))
 
 
+def delete_sessions_of(session: Session, user_id: int, *, keep: str | None = None) -> None:
+    """Every session of the user but the one whose token hash is ``keep``."""
+    stmt = delete(SessionRow).where(SessionRow.user_id == user_id)
+    session.execute(stmt if keep is None else stmt.where(SessionRow.token_hash != keep))
+
+
 def delete_expired_sessions(session: Session, at: dt.datetime) -> None:
     session.execute(delete(SessionRow).where(SessionRow.expires_at <= at))
 

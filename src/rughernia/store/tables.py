@@ -255,6 +255,22 @@ class SessionRow(Base):
     expires_at: Mapped[dt.datetime]
 
 
+class PasswordReset(Base):
+    """A one-time code that sets a user's password (issued by a clinician or an admin)."""
+
+    __tablename__ = "password_resets"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    # sha256 of the code, as for invitations; the code itself is shown once and never stored.
+    code_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    # No foreign key, as in the audit log: who issued it outlives the issuer's account.
+    issued_by: Mapped[int | None] = mapped_column(Integer)
+    created_at: Mapped[dt.datetime]
+    expires_at: Mapped[dt.datetime]
+    used_at: Mapped[dt.datetime | None]
+    voided_at: Mapped[dt.datetime | None]  # a newer code for the same user was issued
+
+
 class LoginFailure(Base):
     __tablename__ = "login_failures"
     key: Mapped[str] = mapped_column(String(120), primary_key=True)

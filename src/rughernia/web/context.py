@@ -229,6 +229,10 @@ def _bearer(request: Request) -> str | None:
 
 async def context(request: Request, session: DB) -> Ctx:
     """Who is asking (or nobody), looked up lazily; no I/O here, so it runs on the loop."""
+    return _context(request, session)
+
+
+def _context(request: Request, session: Session) -> Ctx:
     state = app_state(request)
     now = state.clock()
     ctx = Ctx(
@@ -254,6 +258,10 @@ async def signed_in(request: Request, ctx: Annotated[Ctx, Depends(context)]) -> 
     redeeming an invitation with an old cookie in the browser must still work.
     Without any token the answer is 401 at once; a token is checked on first use.
     """
+    return _required(request, ctx)
+
+
+def _required(request: Request, ctx: Ctx) -> Ctx:
     if ctx._token is None:
         raise ApiError(
             401, "unauthenticated", "Sign in first", headers={"WWW-Authenticate": "Bearer"}
@@ -262,6 +270,15 @@ async def signed_in(request: Request, ctx: Annotated[Ctx, Depends(context)]) -> 
     if ctx.via_cookie and request.method not in SAFE_METHODS:
         ctx._csrf_sent = request.headers.get(CSRF_HEADER, "")
     return ctx
+
+
+def user_in(session: Session, request: Request) -> SignedIn:
+    """The signed-in user, checked exactly as ``signed_in`` checks (token, CSRF), in the
+    caller's own session: for a route that, like sign-in, calls ``in_session`` around slow
+    work (argon2) instead of holding the ``db`` dependency's connection all along."""
+    user = _required(request, _context(request, session)).user
+    assert user is not None  # _resolve raised otherwise
+    return user
 
 
 AnyCtx = Annotated[Ctx, Depends(context)]

@@ -13,7 +13,7 @@ from collections.abc import Sequence
 from typing import Any
 
 from rughernia.care.errors import SHOWN_PROBLEMS
-from rughernia.contract.messages import message_of
+from rughernia.contract.messages import message_of, path_of
 from rughernia.pathway.checks import Problem
 from rughernia.web.patterns import PATTERN_MESSAGES
 
@@ -39,13 +39,7 @@ def _problem(error: Any, body: Any) -> Problem:
         # FastAPI puts the character offset into the location; it is no field.
         offset = loc[1] if len(loc) > 1 and isinstance(loc[1], int) else None
         return Problem("body", "is not valid JSON" + _position(body, offset))
-    if error.get("type") != "extra_forbidden" or not rest:
-        rest = [p for p in rest if not _is_union_tag(p)]
-    else:  # the last part is the unknown key itself, whatever it looks like
-        rest = [p for p in rest[:-1] if not _is_union_tag(p)] + rest[-1:]
-    inner = ""
-    for part in rest:
-        inner += f"[{part}]" if isinstance(part, int) else (f".{part}" if inner else str(part))
+    inner = path_of(rest, str(error.get("type", "")))
     # Path, query and header problems name their part, so the client sees where.
     path = (inner or "body") if where == "body" else (f"{where}.{inner}" if inner else where)
     value = error.get("input")
@@ -53,14 +47,6 @@ def _problem(error: Any, body: Any) -> Problem:
         # A parameter is text in the URL; "0 is below the minimum 1" reads better unquoted.
         error = {**error, "input": int(value)}
     return Problem(path, message_of(error, PATTERN_MESSAGES))
-
-
-def _is_union_tag(part: object) -> bool:
-    # Pydantic names the member of a union it tried: 'int', 'constrained-str', "literal['a']".
-    text = str(part)
-    return text in {"int", "float", "bool", "str", "none"} or text.startswith(
-        ("constrained-", "function-", "literal[", "json-or-python[", "nullable[")
-    )
 
 
 def _position(body: Any, offset: int | None) -> str:

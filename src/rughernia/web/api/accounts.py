@@ -1,21 +1,32 @@
-"""Account management (admins) and redeeming an invitation (new patients).
+"""Account management (admins), redeeming an invitation (new patients) or a password
+reset code (anyone given one).
 
 Admins see accounts and teams, never a patient's record.
 """
 
 from __future__ import annotations
 
-from fastapi import APIRouter, Header, Request
+from fastapi import APIRouter, Header, Request, Response
 from fastapi.responses import JSONResponse
+from starlette.concurrency import run_in_threadpool
 
-from rughernia.care import accounts
+from rughernia.care import accounts, password_reset, throttle
 from rughernia.care.accounts import Account, NewAccount
 from rughernia.care.once import HEADER, Answer
 from rughernia.web import signing
 from rughernia.web.api import views
-from rughernia.web.api.inputs import once
-from rughernia.web.api.schemas import NewTeam, NewUser, Redeem, Redeemed, TeamOut, UserOut
-from rughernia.web.context import DB, Hasher, UserCtx
+from rughernia.web.api.inputs import UserId, once
+from rughernia.web.api.schemas import (
+    NewTeam,
+    NewUser,
+    Redeem,
+    Redeemed,
+    ResetIssued,
+    ResetRedeem,
+    TeamOut,
+    UserOut,
+)
+from rughernia.web.context import DB, Hasher, UserCtx, app_state, in_session
 from rughernia.web.problem_responses import CONFLICT, SIGNED_IN, THROTTLED, VALIDATION
 
 router = APIRouter(tags=["accounts"])
@@ -93,3 +104,49 @@ async def redeem(body: Redeem, request: Request) -> JSONResponse:
     is hashed between two short transactions, not inside one (see ``care.invitations``)."""
     found = await signing.redeem(request, body.code, body.username, body.password)
     return JSONResponse({"user": views.account(found)}, 201)
+
+
+@router.post(
+    "/users/{user_id}/password-reset",
+    status_code=201,
+    response_model=ResetIssued,
+    responses={**SIGNED_IN, 404: {"description": "No such account"}},
+    summary="A one-time password reset code for a clinician (admins)",
+)
+def reset_user_password(user_id: UserId, ctx: UserCtx, session: DB) -> JSONResponse:
+    hours = ctx.settings.reset_code_hours
+    issued = password_reset.for_user(session, ctx.actor, user_id, hours=hours, at=ctx.now)
+    return JSONResponse(views.reset_issued(issued), 201)
+
+
+@router.post(
+    "/password-resets/redeem",
+    status_code=204,
+    responses={**VALIDATION, **THROTTLED, 404: {"description": "Unknown, used or expired code"}},
+    summary="Redeem a password reset code: set a new password; every session of the user ends",
+)
+async def redeem_reset(body: ResetRedeem, request: Request) -> Response:
+    """No sign-in is needed. Throttled as invitation redeem is, and like it, the password is
+    hashed between two short transactions, not inside one (see ``care.password_reset``)."""
+    state = app_state(request)
+    client = request.client.host if request.client else None
+    policy = throttle.policy(state.settings, max_failures=state.settings.redeem_max_failures)
+    attempt = await in_session(
+        request,
+        password_reset.check,
+        code=body.code,
+        password=body.password,
+        client_address=client,
+        policy=policy,
+        at=state.clock(),
+    )
+    hashed = await run_in_threadpool(state.passwords.hash, body.password)
+    await in_session(
+        request,
+        password_reset.finish,
+        attempt,
+        code=body.code,
+        password_hash=hashed,
+        client_address=client,
+    )
+    return Response(status_code=204)

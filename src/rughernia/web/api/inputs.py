@@ -33,6 +33,7 @@ T = TypeVar("T")
 # Ids only in canonical form (``web.ids``): /patients/01 or /patients/1.0 is a 422, not patient 1.
 PatientId = Annotated[int, Path(ge=1, le=MAX_ID, description="the patient's id"), canonical(MAX_ID)]
 AssessmentId = Annotated[int, Path(ge=1, le=MAX_ID), canonical(MAX_ID)]
+UserId = Annotated[int, Path(ge=1, le=MAX_ID, description="the account's id"), canonical(MAX_ID)]
 IdempotencyKey = Annotated[
     str | None,
     Header(

@@ -1,18 +1,19 @@
-"""The list of patients, creating a patient with an invitation, and one patient's summary."""
+"""The list of patients, creating a patient with an invitation, one patient's summary, and
+a password reset code for a patient's account (clinicians)."""
 
 from __future__ import annotations
 
 from fastapi import APIRouter
 from fastapi.responses import JSONResponse
 
-from rughernia.care import patients
+from rughernia.care import password_reset, patients
 from rughernia.care.once import Answer
 from rughernia.care.patients import Created
 from rughernia.web.api import views
 from rughernia.web.api.inputs import IdempotencyKey, PatientId, once
-from rughernia.web.api.schemas import NewPatient, PatientCreated, PatientOut
+from rughernia.web.api.schemas import NewPatient, PatientCreated, PatientOut, ResetIssued
 from rughernia.web.context import DB, UserCtx
-from rughernia.web.problem_responses import PATIENT, SIGNED_IN
+from rughernia.web.problem_responses import CONFLICT, PATIENT, SIGNED_IN
 
 router = APIRouter(tags=["patients"])
 
@@ -70,3 +71,16 @@ def get_patient(patient_id: PatientId, ctx: UserCtx, session: DB) -> JSONRespons
     return JSONResponse(
         views.listed(patients.read_patient(session, ctx.actor, patient_id, at=ctx.now))
     )
+
+
+@router.post(
+    "/patients/{patient_id}/password-reset",
+    status_code=201,
+    response_model=ResetIssued,
+    responses={**PATIENT, **CONFLICT},
+    summary="A one-time password reset code for a patient of one's team (clinicians)",
+)
+def reset_patient_password(patient_id: PatientId, ctx: UserCtx, session: DB) -> JSONResponse:
+    hours = ctx.settings.reset_code_hours
+    issued = password_reset.for_patient(session, ctx.actor, patient_id, hours=hours, at=ctx.now)
+    return JSONResponse(views.reset_issued(issued), 201)

@@ -87,6 +87,22 @@ class Redeem(_In):
     password: NewPassword
 
 
+class PasswordChange(_In):
+    current_password: Password
+    new_password: NewPassword
+
+
+class ResetIssued(BaseModel):
+    code: str = Field(description="shown once; the user redeems it to set a new password")
+    expires_at: dt.datetime
+    username: str = Field(description="the account whose password the code sets")
+
+
+class ResetRedeem(_In):
+    code: Annotated[Text, Field(min_length=1, max_length=100)]
+    password: NewPassword
+
+
 # --- patients -----------------------------------------------------------------------
 
 

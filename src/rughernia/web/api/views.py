@@ -7,6 +7,7 @@ from typing import Any
 
 from rughernia.care.accounts import Account
 from rughernia.care.medication import Medication
+from rughernia.care.password_reset import Issued
 from rughernia.care.patients import Listed
 from rughernia.care.privacy import Export, LogEntry
 from rughernia.care.shapes import (
@@ -102,6 +103,10 @@ def access_entry(row: LogEntry) -> dict[str, Any]:
 
 def account(found: Account) -> dict[str, Any]:
     return user(found.user, found.teams, found.patient_id)
+
+
+def reset_issued(found: Issued) -> dict[str, Any]:
+    return {"code": found.code, "expires_at": iso(found.expires_at), "username": found.username}
 
 
 def listed(found: Listed) -> dict[str, Any]:

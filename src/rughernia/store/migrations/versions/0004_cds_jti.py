@@ -1,7 +1,7 @@
 """CDS Hooks: the JWT ids seen, and the clinicians' feedback on cards
 
-Revision ID: 0003cds
-Revises: 0002
+Revision ID: 0004
+Revises: 0003
 Create Date: 2026-11-28
 
 ``cds_jti`` makes a CDS client's token usable once across every worker process
@@ -16,8 +16,8 @@ import sqlalchemy as sa
 from alembic import op
 from sqlalchemy.dialects import postgresql
 
-revision = "0003cds"
-down_revision = "0002"
+revision = "0004"
+down_revision = "0003"
 branch_labels = None
 depends_on = None
 
