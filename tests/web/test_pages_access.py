@@ -16,7 +16,7 @@ import pytest
 from sqlalchemy import func, select
 
 from rughernia.store.tables import AuditRow, DiaryRow
-from tests.dbsupport import Clock, World
+from tests.dbsupport import PASSWORD, Clock, World
 from tests.web.routesupport import Route, collection_app, page_routes, route_id
 
 ACTORS = ("anonymous", "pat_a", "pat_b", "doc_a", "admin")
@@ -176,18 +176,20 @@ def test_a_signed_in_form_posts_with_the_sessions_token(world: World, clock: Clo
         "/signin",
         data={"csrf": token.group(1), "username": "pat_a", "password": "x" * 3 + "wrong"},
     )
-    assert r.status_code == 422 and "klopt niet" in r.text
-    from tests.dbsupport import PASSWORD
+    assert r.status_code == 422
+    assert "klopt niet" in r.text
 
     r = c.post(
         "/signin",
         data={"csrf": token.group(1), "username": "pat_a", "password": PASSWORD},
         follow_redirects=False,
     )
-    assert r.status_code == 303 and r.headers["location"] == "/today"
+    assert r.status_code == 303
+    assert r.headers["location"] == "/today"
     diary = c.get(f"/diary/{clock.today}").text
     session_token = re.search(r'name="csrf" value="([^"]+)"', diary)
-    assert session_token is not None and session_token.group(1) != token.group(1)
+    assert session_token is not None
+    assert session_token.group(1) != token.group(1)
     r = c.post(
         f"/diary/{clock.today}",
         data={"csrf": session_token.group(1), "leg_pain": "11"},
