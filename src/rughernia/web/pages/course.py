@@ -20,7 +20,7 @@ from rughernia.web.pages.frame import PageCtx, shown
 from rughernia.web.pages.patient import me
 
 router = APIRouter()
-W, H, LEFT, TOP, BOTTOM = 640, 300, 40, 20, 40  # the chart's box and margins, in SVG units
+W, H, LEFT, TOP, BOTTOM = 420, 260, 30, 20, 40  # the chart's box and margins, in SVG units
 MIN_DAYS = 84  # the chart always shows 12 weeks
 
 

@@ -67,7 +67,7 @@ def environment(lang: Lang) -> Environment:
         return format_date(value, format="full", locale=locale)
 
     def short_date(value: dt.date) -> str:
-        return format_date(value, format="d MMM", locale=locale)
+        return format_date(value, format="EEE d MMM", locale=locale)
 
     def number(value: float) -> str:
         return format_decimal(value, locale=locale)
