@@ -1,0 +1,110 @@
+"""The diary page's writes, through the app on SQLite and PostgreSQL: the same use case as
+the API's diary PUT, with the day's alarm answers (which never clear an alarm)."""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from sqlalchemy import func, select
+
+from rughernia.care.selfcheck import DIARY_QUESTIONS
+from rughernia.content.questionnaire import load
+from rughernia.store.tables import DiaryRow, Intake
+from tests.dbsupport import PASSWORD, Clock, World
+
+NL = load("nl")
+
+
+def signed_in(world: World, name: str) -> str:
+    """A cookie session made by the sign-in page; the token its forms carry."""
+    c = world.client
+    c.cookies.clear()
+    token = re.search(r'name="csrf" value="([^"]+)"', c.get("/signin").text)
+    assert token is not None
+    r = c.post(
+        "/signin",
+        data={"csrf": token.group(1), "username": name, "password": PASSWORD},
+        follow_redirects=False,
+    )
+    assert r.status_code == 303, r.text
+    form = re.search(r'name="csrf" value="([^"]+)"', c.get("/diary").text)
+    assert form is not None
+    return form.group(1)
+
+
+def answer(qid: str, value: object) -> str:
+    """The form value of a choice: its option's position."""
+    values = [o.value for o in NL.questions[qid].options]
+    return str(values.index(value))
+
+
+def diary_form(csrf: str, **alarms: object) -> dict[str, str]:
+    data = {"csrf": csrf, "leg_pain": "6", "back_pain": "3", "note": "page-note"}
+    for qid in DIARY_QUESTIONS:
+        if NL.questions[qid].kind == "choice":
+            default: object = "none" if qid == "weakness" else False
+            data[qid] = answer(qid, alarms.get(qid, default))
+    return data
+
+
+def test_a_diary_alarm_shows_the_emergency_and_a_later_no_keeps_it(
+    world: World, app: Any, clock: Clock
+) -> None:
+    csrf = signed_in(world, "pat_a")
+    c = world.client
+    r = c.post(f"/diary/{clock.today}", data=diary_form(csrf), follow_redirects=False)
+    assert r.status_code == 303
+    assert r.headers["location"] == "/today?saved=1"
+    assert "Bel nu uw huisarts" not in c.get("/today").text
+    r = c.post(f"/diary/{clock.today}", data=diary_form(csrf, saddle_numbness=True))
+    assert r.status_code == 200
+    assert 'role="alert"' in r.text
+    assert "Bel nu uw huisarts" in r.text
+    clock.advance(days=1)
+    csrf = signed_in(world, "pat_a")  # the session of yesterday has expired
+    r = c.post(f"/diary/{clock.today}", data=diary_form(csrf))  # "nee" the next day
+    assert "Bel nu uw huisarts" in r.text
+    with app.state.rughernia.sessions() as s:
+        intake = s.get(Intake, world.patient_ids["pat_a"])
+        assert intake is not None
+        assert intake.data["symptoms"]["saddle_numbness"] is True
+
+
+def test_a_save_sent_twice_leaves_one_entry(world: World, app: Any, clock: Clock) -> None:
+    csrf = signed_in(world, "pat_a")
+    for _ in range(2):
+        r = world.client.post(f"/diary/{clock.today}", data=diary_form(csrf))
+        assert r.status_code == 200
+    with app.state.rughernia.sessions() as s:
+        count = s.scalar(
+            select(func.count())
+            .select_from(DiaryRow)
+            .where(DiaryRow.patient_id == world.patient_ids["pat_a"])
+        )
+    assert count == 1
+
+
+def test_bad_input_keeps_what_was_typed_and_stores_nothing(
+    world: World, app: Any, clock: Clock
+) -> None:
+    csrf = signed_in(world, "pat_a")
+    data = diary_form(csrf)
+    del data["saddle_numbness"]  # an alarm question left open: never taken as "no"
+    data["paracetamol_tablets"] = "veel"
+    data["note"] = "typed-by-the-patient"
+    r = world.client.post(f"/diary/{clock.today}", data=data)
+    assert r.status_code == 422
+    assert "Kies een van de antwoorden." in r.text
+    assert "typed-by-the-patient" in r.text
+    assert 'value="veel"' in r.text
+    assert re.search(r'id="paracetamol_tablets-error">[^<]+', r.text)
+    with app.state.rughernia.sessions() as s:
+        assert s.scalar(select(func.count()).select_from(DiaryRow)) == 0
+    world.client.cookies.clear()
+    world.client.cookies.set("rughernia_lang", "en")
+    csrf = signed_in(world, "pat_a")
+    world.client.cookies.set("rughernia_lang", "en")
+    r = world.client.post(f"/diary/{clock.today}", data={"csrf": csrf, "leg_pain": "12"})
+    assert r.status_code == 422
+    assert "Choose a number from 0 to 10." in r.text
