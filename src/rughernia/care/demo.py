@@ -183,6 +183,7 @@ def sign_in_help(base_url: str) -> str:
         f"  clinician: {CLINICIAN}\n"
         f"  admin:     {ADMIN}\n"
         f"  patients:  {names}\n"
+        f"Open the app in a browser: {base_url}/ (sign in as a patient, e.g. anna)\n"
         f"API docs: {base_url}/api/v1/docs\n"
         "Sign in:  curl -s -X POST "
         f"{base_url}/api/v1/session -H 'Content-Type: application/json' "
