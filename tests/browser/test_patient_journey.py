@@ -129,6 +129,29 @@ def fill_diary(page: Any, leg: int, *, alarm: bool = False) -> None:
         choose(page, "Voelt u minder of niets", "ja")
 
 
+def fill_intake(page: Any, onset_days_ago: int) -> None:
+    """Every alarm question and red flag "nee", leg pain below the knee, an onset."""
+    for fieldset in page.locator("fieldset").all():
+        no = fieldset.get_by_label("nee", exact=True)
+        if no.count():
+            no.first.check()
+    choose(page, "Tot waar gaat de pijn", "tot onder de knie")
+    choose(page, "Heeft u minder kracht", "nee, mijn kracht is normaal")
+    onset = dt.date.today() - dt.timedelta(days=onset_days_ago)
+    page.locator("#onset").fill(onset.isoformat())
+    page.get_by_role("button", name="Opslaan").click()
+    page.wait_for_url("**/today")
+
+
+def join(page: Any, base: str, code: str, username: str) -> None:
+    page.goto(base + "/join")
+    page.get_by_label("Code van uw huisarts").fill(code)
+    page.get_by_label("Kies een gebruikersnaam").fill(username)
+    page.get_by_label("Kies een wachtwoord").fill(PASSWORD)
+    page.get_by_role("button", name="Aanmelden").click()
+    page.wait_for_url("**/intake")
+
+
 def test_the_patients_journey(server: Server, browser: Any) -> None:
     code = invite(server, "Journey")
     other = invite(server, "Other")
@@ -153,16 +176,7 @@ def test_the_patients_journey(server: Server, browser: Any) -> None:
     page.wait_for_url("**/intake")
     check_page(page, "intake")
     # The intake: alarm questions first; all "nee", leg pain below the knee, onset 3 weeks ago.
-    for fieldset in page.locator("fieldset").all():
-        no = fieldset.get_by_label("nee", exact=True)
-        if no.count():
-            no.first.check()
-    choose(page, "Tot waar gaat de pijn", "tot onder de knie")
-    choose(page, "Heeft u minder kracht", "nee, mijn kracht is normaal")
-    onset = dt.date.today() - dt.timedelta(days=21)
-    page.locator("#onset").fill(onset.isoformat())
-    page.get_by_role("button", name="Opslaan").click()
-    page.wait_for_url("**/today")
+    fill_intake(page, 21)
     check_page(page, "today")
     expect(page.get_by_role("link", name="Vul het dagboek van vandaag in")).to_be_visible()
     # Two earlier days, then today.
@@ -226,16 +240,25 @@ def test_the_patients_journey(server: Server, browser: Any) -> None:
         page.get_by_role("alert").get_by_role("heading", name="Bel nu uw huisarts")
     ).to_be_visible()
     check_page(page, "today-emergency")
+    # At 200 % zoom a phone is 195 CSS pixels wide: nothing may need scrolling sideways.
+    page.set_viewport_size({"width": PHONE["width"] // 2, "height": PHONE["height"] // 2})
+    for path in ("/today", f"/diary/{dt.date.today().isoformat()}", "/plan", "/course", "/info"):
+        page.goto(base + path)
+        overflow = page.evaluate(
+            "() => document.documentElement.scrollWidth - document.documentElement.clientWidth"
+        )
+        wide = page.evaluate(
+            "() => [...document.querySelectorAll('main *')]"
+            ".filter(e => e.getBoundingClientRect().right > innerWidth + 1)"
+            ".slice(0, 5).map(e => e.outerHTML.slice(0, 80))"
+        )
+        assert overflow <= 0, f"{path} at 200 %: {overflow} px wider than the screen: {wide}"
+    page.screenshot(path=str(SHOTS / "info-zoom-200.png"), full_page=True)
     ctx.close()
     # Another patient signs in: none of the first patient's diary is theirs to see.
     ctx = browser.new_context(viewport=PHONE)
     page = ctx.new_page()
-    page.goto(base + "/join")
-    page.get_by_label("Code van uw huisarts").fill(other)
-    page.get_by_label("Kies een gebruikersnaam").fill("other")
-    page.get_by_label("Kies een wachtwoord").fill(PASSWORD)
-    page.get_by_role("button", name="Aanmelden").click()
-    page.wait_for_url("**/intake")
+    join(page, base, other, "other")
     page.goto(base + "/diary")
     expect(page.locator("main")).to_contain_text("nog leeg")
     ctx.close()
@@ -247,21 +270,8 @@ def test_the_diary_with_the_keyboard_alone_and_without_javascript(
     code = invite(server, "Keys")
     ctx = browser.new_context(viewport=DESKTOP, java_script_enabled=False)
     page = ctx.new_page()
-    page.goto(server.base + "/join")
-    page.get_by_label("Code van uw huisarts").fill(code)
-    page.get_by_label("Kies een gebruikersnaam").fill("keys")
-    page.get_by_label("Kies een wachtwoord").fill(PASSWORD)
-    page.get_by_role("button", name="Aanmelden").click()
-    page.wait_for_url("**/intake")
-    for fieldset in page.locator("fieldset").all():
-        no = fieldset.get_by_label("nee", exact=True)
-        if no.count():
-            no.first.check()
-    choose(page, "Tot waar gaat de pijn", "tot onder de knie")
-    choose(page, "Heeft u minder kracht", "nee, mijn kracht is normaal")
-    page.locator("#onset").fill((dt.date.today() - dt.timedelta(days=10)).isoformat())
-    page.get_by_role("button", name="Opslaan").click()
-    page.wait_for_url("**/today")
+    join(page, server.base, code, "keys")
+    fill_intake(page, 10)
     page.goto(f"{server.base}/diary/{dt.date.today().isoformat()}")
     # No axe here: it needs the page's JavaScript (it runs on this page with it, above).
     page.screenshot(path=str(SHOTS / "diary-desktop-no-js.png"), full_page=True)

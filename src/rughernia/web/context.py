@@ -232,16 +232,21 @@ async def context(request: Request, session: DB) -> Ctx:
     return _context(request, session)
 
 
-def _context(request: Request, session: Session) -> Ctx:
+def anonymous(request: Request, session: Session | None = None) -> Ctx:
+    """The request's time and address, and nobody signed in (yet)."""
     state = app_state(request)
     now = state.clock()
-    ctx = Ctx(
+    return Ctx(
         settings=state.settings,
         now=now,
         today=now.astimezone(state.settings.zone).date(),
         client_address=request.client.host if request.client else None,
         _db=session,
     )
+
+
+def _context(request: Request, session: Session) -> Ctx:
+    ctx = anonymous(request, session)
     token = _bearer(request)
     if token is None:
         token = request.cookies.get(SESSION_COOKIE)

@@ -18,7 +18,7 @@ from starlette.datastructures import FormData
 from starlette.responses import HTMLResponse, RedirectResponse, Response
 
 from rughernia.pathway import Assessment
-from rughernia.web.context import Ctx, app_state, context
+from rughernia.web.context import Ctx, anonymous, context
 from rughernia.web.limits import DEFAULT_BODY_BYTES, allows_body
 from rughernia.web.pages.render import Lang, html
 from rughernia.web.problems import ApiError
@@ -119,15 +119,7 @@ async def page_without_db(request: Request) -> Page:
     """For sign-in and joining: they take database connections of their own around the
     password hashing (``web.signing``), so the request must not hold one all along (on
     SQLite there is one: it would wait for itself). Nobody counts as signed in here."""
-    state = app_state(request)
-    now = state.clock()
-    ctx = Ctx(
-        settings=state.settings,
-        now=now,
-        today=now.astimezone(state.settings.zone).date(),
-        client_address=request.client.host if request.client else None,
-    )
-    return Page(request, ctx, page_lang(request), request.cookies.get(FORM_COOKIE))
+    return Page(request, anonymous(request), page_lang(request), request.cookies.get(FORM_COOKIE))
 
 
 AnonPageCtx = Annotated[Page, Depends(page_without_db)]
