@@ -1,5 +1,5 @@
-"""Every setting with a bad value stops ``serve``, ``demo`` and ``db upgrade`` at start:
-one line naming the variable and what it allows, exit status 2, no traceback.
+"""Every setting with a bad value stops ``serve``, ``demo``, ``db upgrade`` and ``reassess`` at
+start: one line naming the variable and what it allows, exit status 2, no traceback.
 
 Driven by the fields of ``Settings``, so a new setting is covered as soon as it exists
 (a new number by its Range; new text needs its bad value in ``BAD_TEXT``). Most runs are
@@ -21,7 +21,7 @@ from rughernia.cli import app
 from rughernia.settings import TUNABLE, Settings
 
 RUGHERNIA = str(Path(sys.executable).with_name("rughernia"))
-COMMANDS = [["serve", "--port", "1"], ["demo"], ["db", "upgrade"]]
+COMMANDS = [["serve", "--port", "1"], ["demo"], ["db", "upgrade"], ["reassess"]]
 # A bad value for each text setting; the URL's password must never be echoed.
 BAD_TEXT = {
     "timezone": ["Mars/Olympus", "Europe"],

@@ -172,3 +172,31 @@ def test_one_idempotency_key_per_user(session: Session) -> None:
             body={},
             patient_id=None,
         )
+
+
+def test_case_data_many_is_case_data_of_each(session: Session) -> None:
+    a, b, none = _patient(session), _patient(session), _patient(session)
+    for pid, onset in ((a, "2026-02-01"), (b, "2026-02-10")):
+        record.put_intake(session, pid, {"onset": onset, "symptoms": {}}, None)
+    record.put_diary_entry(session, a, D, {"leg_pain": 6, "note": "x"})
+    record.put_diary_entry(session, a, D - dt.timedelta(days=1), {"leg_pain": 7})
+    record.put_diary_entry(session, none, D, {"leg_pain": 2})
+    doc = accounts.add_user(session, username="doc", password_hash="x", role="clinician")
+    record.set_medication(session, b, {"step": 1}, by=doc.id, by_name="doc", reason="r")
+    many = record.case_data_many(session, {a: "nl", b: "en", none: "nl"}, D)
+    assert set(many) == {a, b}  # no intake: left out, as case_data gives None
+    assert many[a] == record.case_data(session, a, D, "nl")
+    assert many[b] == record.case_data(session, b, D, "en")
+
+
+def test_store_many_keeps_the_dedupe_of_store(session: Session) -> None:
+    a, b, c = _patient(session), _patient(session), _patient(session)
+    same = {"content_version": "1", "triage": "self_care", "phase": "acute"}
+    assessments.store(session, a, D, same, "read")
+    assessments.store(session, b, D - dt.timedelta(days=1), same, "read")
+    stored = assessments.store_many(session, D, {a: same, b: same, c: same}, "reassess")
+    assert sorted(stored) == sorted([b, c])  # a's newest is this one of this day already
+    assert assessments.store_many(session, D, {a: same, b: same, c: same}, "reassess") == []
+    other = {**same, "triage": "contact_gp"}
+    assert assessments.store_many(session, D, {a: other}, "reassess") == [a]
+    assert [r.triage for r in assessments.all_of(session, a)] == ["self_care", "contact_gp"]

@@ -25,8 +25,27 @@ INTAKE_FIELDS = ("onset", "patient", "symptoms")
 def stored(session: Session, patient_id: int, today: dt.date, language: str) -> Case | None:
     """The record as a case for ``today``, its texts in ``language``; None without an intake."""
     data = record.case_data(session, patient_id, today, language)
-    if data is None:
-        return None
+    return None if data is None else _parsed(data)
+
+
+def stored_many(
+    session: Session, patients: dict[int, str], today: dt.date
+) -> dict[int, Case | RecordNotAssessable]:
+    """``stored`` for many records (patient id -> language) in a fixed number of queries.
+
+    A patient without an intake is left out; a record that makes no valid case is
+    its ``RecordNotAssessable`` (not raised: one bad record must not stop the others).
+    """
+    out: dict[int, Case | RecordNotAssessable] = {}
+    for patient_id, data in record.case_data_many(session, patients, today).items():
+        try:
+            out[patient_id] = _parsed(data)
+        except RecordNotAssessable as exc:
+            out[patient_id] = exc
+    return out
+
+
+def _parsed(data: dict[str, Any]) -> Case:
     try:
         return parse_case(data)
     except CaseInvalid as exc:

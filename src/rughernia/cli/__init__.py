@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import typer
 
-from rughernia.cli import assess, check, server
+from rughernia.cli import assess, check, reassess, server
 
 app = typer.Typer(
     name="rughernia",
@@ -22,6 +22,7 @@ def _root() -> None:
 
 assess.register(app)
 check.register(app)
+reassess.register(app)
 server.register(app)
 
 

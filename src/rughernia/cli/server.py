@@ -26,7 +26,7 @@ out = Console()
 
 
 @contextmanager
-def _engine() -> Iterator[tuple[Settings, Engine]]:
+def migrated_engine() -> Iterator[tuple[Settings, Engine]]:
     """Settings and a migrated database; else one line and exit status 2 for a bad setting
     (usage, as for a bad option), or 1 for a database that fails."""
     try:
@@ -59,7 +59,7 @@ def serve(
     """Start the web app and JSON API (migrates the database first)."""
     import uvicorn
 
-    with _engine() as (settings, _unused):
+    with migrated_engine() as (settings, _unused):
         where = _where(settings)
     out.print(f"Rughernia on http://{host}:{port}/api/v1/docs  (database: {where})")
     # The factory reads the same RUGHERNIA_* settings in every worker process.
@@ -76,7 +76,7 @@ def serve(
 
 def db_upgrade() -> None:
     """Create or migrate the database schema to the newest version."""
-    with _engine() as (settings, _unused):
+    with migrated_engine() as (settings, _unused):
         out.print(f"Database is up to date: {_where(settings)}")
 
 
@@ -106,7 +106,7 @@ def user_add(
         for line in problems:
             err.print(line, markup=False, highlight=False)
         raise typer.Exit(2)
-    with _engine() as (settings, engine), session_factory(engine)() as session:
+    with migrated_engine() as (settings, engine), session_factory(engine)() as session:
         try:
             new = accounts.NewAccount(username, password, role, display_name, team or [])
             accounts.create_account(session, Passwords(settings), new, at=dt.datetime.now(dt.UTC))
@@ -129,7 +129,7 @@ def demo(
     """Fill the database with a demo team, clinician and patients in every phase."""
     from rughernia.care import demo as demo_data
 
-    with _engine() as (settings, engine), session_factory(engine)() as session:
+    with migrated_engine() as (settings, engine), session_factory(engine)() as session:
         if not demo_data.is_empty(session):
             if if_empty:
                 out.print("The database has users already; no demo data added.")

@@ -13,11 +13,22 @@ import json
 from dataclasses import dataclass
 from typing import Any, cast
 
-from sqlalchemy import Table, bindparam, func, insert, select
+from sqlalchemy import (
+    ColumnElement,
+    Table,
+    and_,
+    bindparam,
+    case,
+    func,
+    insert,
+    or_,
+    select,
+    true,
+)
 from sqlalchemy.orm import Session
 
 from rughernia.store.clock import when
-from rughernia.store.tables import AlarmAck, AssessmentRow
+from rughernia.store.tables import AlarmAck, AssessmentRow, Intake, PatientRow
 
 
 @dataclass(frozen=True, slots=True)
@@ -76,7 +87,7 @@ def latest_matching(
     Without its JSON: an equal digest means equal data, so ``data`` stands in for it.
     """
     row = session.connection().execute(_LATEST, {"patient_id": patient_id}).first()
-    if row is None or row.today != today or row.digest != digest_of(data):
+    if row is None or not _is_same(today, digest_of(data), row.today, row.digest):
         return None
     ack = None
     if row.ack_id is not None:
@@ -104,14 +115,24 @@ def store(
     """Store ``data`` unless the newest stored assessment is this very assessment of this
     very day: then that one is the answer, with its acknowledgement.
 
-    Every caller (a read, each write, the demo) stores through here, so an unchanged
-    record never adds to its history twice, whatever surface looked at or rewrote it.
+    Every caller (a read, each write, the demo, ``store_many``) stores through this rule,
+    so an unchanged record never adds to its history twice, whatever surface looked at
+    or rewrote it.
     """
     same = latest_matching(session, patient_id, today, data)
     if same is not None:
         return same
     now = when(at)
-    values = {
+    values = _values(patient_id, today, data, cause, now)
+    new_id = session.connection().execute(_INSERT, values).scalar_one()
+    return Stored(new_id, patient_id, now, today, cause, str(data["triage"]), data)
+
+
+def _values(
+    patient_id: int, today: dt.date, data: dict[str, Any], cause: str, now: dt.datetime
+) -> dict[str, Any]:
+    """An assessment's row: the triage, phase and version copied out for SQL filters."""
+    return {
         "patient_id": patient_id,
         "created_at": now,
         "today": today,
@@ -122,8 +143,55 @@ def store(
         "data": data,
         "digest": digest_of(data),
     }
-    new_id = session.connection().execute(_INSERT, values).scalar_one()
-    return Stored(new_id, patient_id, now, today, cause, str(data["triage"]), data)
+
+
+def _is_same(today: dt.date, digest: str, newest_today: dt.date, newest_digest: str | None) -> bool:
+    """The dedupe rule of ``store``: the newest stored one is this assessment of this day."""
+    return newest_today == today and newest_digest == digest
+
+
+_NEWEST_OF_MANY = select(
+    _ASSESSMENTS.c.patient_id, _ASSESSMENTS.c.today, _ASSESSMENTS.c.digest
+).where(
+    _ASSESSMENTS.c.id.in_(
+        select(func.max(_ASSESSMENTS.c.id))
+        .where(_ASSESSMENTS.c.patient_id.in_(bindparam("patient_ids", expanding=True)))
+        .group_by(_ASSESSMENTS.c.patient_id)
+    )
+)
+
+
+def store_many(
+    session: Session,
+    today: dt.date,
+    results: dict[int, dict[str, Any]],
+    cause: str,
+    *,
+    at: dt.datetime | None = None,
+) -> list[int]:
+    """``store`` for many patients at once (patient id -> assessment as of ``today``), in two
+    statements: the newest stored assessment of each, then one insert of those that differ.
+
+    The same rule as ``store``: a patient whose newest stored assessment is this very
+    assessment of this very day gets nothing new. Returns the patients that got one.
+    """
+    if not results:
+        return []
+    connection = session.connection()
+    newest = {
+        row.patient_id: (row.today, row.digest)
+        for row in connection.execute(_NEWEST_OF_MANY, {"patient_ids": list(results)})
+    }
+    now = when(at)
+    rows = []
+    for patient_id, data in results.items():
+        values = _values(patient_id, today, data, cause, now)
+        found = newest.get(patient_id)
+        if found is None or not _is_same(today, values["digest"], *found):
+            rows.append(values)
+    if rows:
+        connection.execute(insert(_ASSESSMENTS), rows)
+    return [row["patient_id"] for row in rows]
 
 
 def assessment(session: Session, patient_id: int, assessment_id: int) -> AssessmentRow | None:
@@ -159,6 +227,80 @@ def latest_per_patient(session: Session, patient_ids: list[int]) -> dict[int, As
     )
     rows = session.scalars(select(AssessmentRow).where(AssessmentRow.id.in_(newest)))
     return {row.patient_id: row for row in rows}
+
+
+# --- stale assessments: the patients whose newest decision is of an earlier day -------
+
+_PATIENTS = cast(Table, PatientRow.__table__)
+_INTAKES = cast(Table, Intake.__table__)
+_NEWEST = _ASSESSMENTS.alias("newest")
+# Each patient's newest assessment, by the (patient_id, id) index: one lookup a patient.
+_NEWEST_ID = (
+    select(func.max(_ASSESSMENTS.c.id))
+    .where(_ASSESSMENTS.c.patient_id == _PATIENTS.c.id)
+    .correlate(_PATIENTS)
+    .scalar_subquery()
+)
+_WITH_NEWEST = _PATIENTS.outerjoin(_INTAKES, _INTAKES.c.patient_id == _PATIENTS.c.id).outerjoin(
+    _NEWEST, _NEWEST.c.id == _NEWEST_ID
+)
+# Stale: an intake (so there is a case) and no assessment yet, or only one of an earlier day.
+# One of a later day (the clock went back) is left alone, as is one of today.
+_STALE = and_(
+    _INTAKES.c.patient_id.is_not(None),
+    or_(_NEWEST.c.id.is_(None), _NEWEST.c.today < bindparam("today")),
+)
+
+
+def _in_team(team_id: int | None) -> ColumnElement[bool]:
+    return true() if team_id is None else _PATIENTS.c.team_id == team_id
+
+
+@dataclass(frozen=True, slots=True)
+class Freshness:
+    """How current the stored decisions of a set of patients are, as of one day."""
+
+    patients: int
+    with_intake: int  # the others have no case to assess yet
+    stale: int  # with an intake, and no assessment of that day (or later)
+
+
+def freshness(session: Session, today: dt.date, *, team_id: int | None = None) -> Freshness:
+    """The counts of ``Freshness`` for every patient (or one team's), in one query."""
+    stale: ColumnElement[int] = case((_STALE, 1), else_=0)
+    stmt = (
+        select(
+            func.count(_PATIENTS.c.id),
+            func.count(_INTAKES.c.patient_id),
+            func.coalesce(func.sum(stale), 0),
+        )
+        .select_from(_WITH_NEWEST)
+        .where(_in_team(team_id))
+    )
+    row = session.execute(stmt, {"today": today}).one()
+    return Freshness(int(row[0]), int(row[1]), int(row[2]))
+
+
+def stale_patients(
+    session: Session, today: dt.date, *, team_id: int | None = None, after: int = 0, limit: int
+) -> list[tuple[int, str]]:
+    """Up to ``limit`` stale patients (id, language) with an id above ``after``, by id, in
+    one query: page on with the last id, so a record that stays stale is passed, not redone.
+
+    Their patient rows are locked (PostgreSQL; SQLite holds its write lock anyway) as a
+    single record's writers lock theirs, so a diary day saved meanwhile is either read
+    here or written after this transaction, never overwritten by an older decision.
+    """
+    stmt = (
+        select(_PATIENTS.c.id, _PATIENTS.c.language)
+        .select_from(_WITH_NEWEST)
+        .where(_STALE, _PATIENTS.c.id > after, _in_team(team_id))
+        .order_by(_PATIENTS.c.id)
+        .limit(limit)
+        .with_for_update(of=_PATIENTS)
+    )
+    rows = session.execute(stmt, {"today": today})
+    return [(int(r[0]), str(r[1])) for r in rows]
 
 
 # --- alarm acknowledgements -------------------------------------------------------

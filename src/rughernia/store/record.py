@@ -8,6 +8,7 @@ pathway's job, not ours.
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any, cast
 
@@ -301,13 +302,66 @@ def case_data(
     has_intake = found is not None and found.data is not None
     if need_intake and not has_intake:
         return None
+    diary_rows = connection.execute(_DIARY_ROWS, {"patient_id": patient_id})
+    return _case_dict(today, language, found if has_intake else None, found, diary_rows)
+
+
+def _case_dict(
+    today: dt.date,
+    language: str,
+    intake_row: Row[Any] | None,
+    medication_row: Row[Any] | None,
+    diary_rows: Iterable[Sequence[Any]],
+) -> dict[str, Any]:
+    """The case JSON of one record: its intake, its diary rows (date first, by date), its
+    medication (a row with the medication fields; none or a None step: no medication)."""
+    no_medication = medication_row is None or medication_row.step is None
     return {
         "today": today.isoformat(),
         "language": language,
-        **(found.data if found is not None and has_intake else {}),
+        **(intake_row.data if intake_row is not None else {}),
         "diary": [
-            entry_dict(row[0], dict(zip(DIARY_FIELDS, row[1:], strict=True)))
-            for row in connection.execute(_DIARY_ROWS, {"patient_id": patient_id})
+            entry_dict(row[0], dict(zip(DIARY_FIELDS, row[1:], strict=True))) for row in diary_rows
         ],
-        "medication": medication_dict(None if found is None or found.step is None else found),
+        "medication": medication_dict(None if no_medication else medication_row),
+    }
+
+
+# The same two statements for many patients at once (``case_data_many``).
+_INTAKES_AND_MEDICATIONS = (
+    select(
+        _INTAKES.c.patient_id,
+        _INTAKES.c.data,
+        *(_MEDICATIONS.c[name] for name in MEDICATION_FIELDS),
+    )
+    .select_from(
+        _INTAKES.outerjoin(_MEDICATIONS, _MEDICATIONS.c.patient_id == _INTAKES.c.patient_id)
+    )
+    .where(_INTAKES.c.patient_id.in_(bindparam("patient_ids", expanding=True)))
+)
+_DIARIES_ROWS = (
+    select(_DIARY.c.patient_id, _DIARY.c.date, *(_DIARY.c[name] for name in DIARY_FIELDS))
+    .where(_DIARY.c.patient_id.in_(bindparam("patient_ids", expanding=True)))
+    .order_by(_DIARY.c.patient_id, _DIARY.c.date)
+)
+
+
+def case_data_many(
+    session: Session, patients: dict[int, str], today: dt.date
+) -> dict[int, dict[str, Any]]:
+    """``case_data`` for many patients (id -> language) in two queries, whatever their
+    number: their intakes with their medication, then all their diaries. Patients
+    without an intake are left out, as ``case_data`` gives None for them."""
+    if not patients:
+        return {}
+    connection = session.connection()
+    ids = {"patient_ids": list(patients)}
+    found = {row.patient_id: row for row in connection.execute(_INTAKES_AND_MEDICATIONS, ids)}
+    diaries: dict[int, list[Sequence[Any]]] = {patient_id: [] for patient_id in found}
+    for row in connection.execute(_DIARIES_ROWS, ids):
+        if row[0] in diaries:
+            diaries[row[0]].append(row[1:])
+    return {
+        patient_id: _case_dict(today, patients[patient_id], row, row, diaries[patient_id])
+        for patient_id, row in found.items()
     }
