@@ -8,20 +8,69 @@ from fastapi import APIRouter
 from starlette.responses import HTMLResponse, Response
 
 from rughernia.care import privacy
+from rughernia.care.privacy import LogEntry
 from rughernia.web import signing
 from rughernia.web.api import views
 from rughernia.web.context import DB
 from rughernia.web.pages.frame import PageCtx, takes_form
 from rughernia.web.pages.patient import me
+from rughernia.web.pages.render import Lang, tr
 
 router = APIRouter()
+
+
+def who_text(lang: Lang, entry: LogEntry) -> str:
+    """A reader by name, or a refused outsider by role only (``care.privacy``)."""
+    if entry.username is not None:
+        return entry.who
+    roles = {
+        "patient": tr(lang, "a patient"),
+        "clinician": tr(lang, "a clinician of another team"),
+        "admin": tr(lang, "an administrator"),
+    }
+    return roles.get(entry.role or "", entry.who)
+
+
+def action_text(lang: Lang, action: str) -> str:
+    """What an audited action means, in the patient's words (the raw name if unknown)."""
+    texts = {
+        "assessment.read": tr(lang, "looked at the advice"),
+        "assessment.history": tr(lang, "looked at earlier advice"),
+        "assessment.reassess": tr(lang, "made the daily advice (automatic)"),
+        "diary.read": tr(lang, "read the diary"),
+        "diary.write": tr(lang, "wrote in the diary"),
+        "intake.read": tr(lang, "read the answers about the complaints"),
+        "intake.write": tr(lang, "changed the answers about the complaints"),
+        "medication.read": tr(lang, "read the medication"),
+        "medication.write": tr(lang, "changed the medication"),
+        "alarm.acknowledge": tr(lang, "handled a warning sign"),
+        "patient.read": tr(lang, "opened the record"),
+        "patients.list": tr(lang, "saw the record in a list"),
+        "patient.create": tr(lang, "made the record"),
+        "patient.export": tr(lang, "downloaded all data"),
+        "patient.language": tr(lang, "changed the language"),
+        "access_log.read": tr(lang, "read this list"),
+        "plan.read": tr(lang, "looked at the plan"),
+        "course.read": tr(lang, "looked at the course"),
+        "fhir.export": tr(lang, "sent the record to a GP system"),
+        "invitation.redeem": tr(lang, "joined with the code"),
+        "password_reset.issue": tr(lang, "made a new password code"),
+        "password_reset.redeem": tr(lang, "set a new password with a code"),
+    }
+    return texts.get(action, action)
 
 
 @router.get("/my-data", response_class=HTMLResponse)
 def my_data(page: PageCtx, session: DB) -> HTMLResponse:
     row = me(page, session)
     log = privacy.access_log(session, page.ctx.actor, row.id, at=page.ctx.now)
-    return page.render("mydata.html", log=log[:100], zone=page.ctx.settings.zone)
+    return page.render(
+        "mydata.html",
+        log=log[:100],
+        zone=page.ctx.settings.zone,
+        action_text=lambda action: action_text(page.lang, action),
+        who_text=lambda entry: who_text(page.lang, entry),
+    )
 
 
 @router.get("/my-data/export.json")
