@@ -102,14 +102,15 @@ def _with_timeout(new_context: Any) -> Any:
     return make
 
 
-def check_page(page: Any, name: str) -> None:
+def check_page(page: Any, name: str, *, shot: bool = True) -> None:
     """axe-core finds nothing; a screenshot for a person to look at."""
     from axe_playwright_python.sync_playwright import Axe
 
     results = Axe().run(page)
     assert results.violations_count == 0, f"{name}: {results.generate_report()}"
-    SHOTS.mkdir(exist_ok=True)
-    page.screenshot(path=str(SHOTS / f"{name}.png"), full_page=True)
+    if shot:
+        SHOTS.mkdir(exist_ok=True)
+        page.screenshot(path=str(SHOTS / f"{name}.png"), full_page=True)
 
 
 def choose(page: Any, legend_start: str, label: str) -> None:
@@ -342,4 +343,68 @@ def test_a_self_check_without_alarms_gives_the_instruction_first(
         )
     assert page.locator(".instruction").inner_text()
     check_page(page, "selfcheck-result-en")
+    ctx.close()
+
+
+PAGES = (
+    "/",
+    "/info",
+    *(
+        f"/info/{topic}"
+        for topic in (
+            "complaints",
+            "anatomy",
+            "examination",
+            "natural_course",
+            "painkillers",
+            "bed_rest",
+            "exercise",
+            "surgery",
+            "alarm",
+            "key_points",
+        )
+    ),
+    "/selfcheck",
+    "/signin",
+    "/join",
+)
+PATIENT_PAGES = (
+    "/today",
+    "/intake",
+    "/diary",
+    "/diary/{today}",
+    "/plan",
+    "/course",
+    "/my-data",
+    "/my-data/delete",
+)
+
+
+def test_axe_finds_nothing_on_any_page_in_either_language_or_width(
+    server: Server, browser: Any
+) -> None:
+    code = invite(server, "Every page")
+    ctx = browser.new_context(viewport=PHONE)
+    page = ctx.new_page()
+    join(page, server.base, code, "everypage")
+    fill_intake(page, 30)
+    page.goto(f"{server.base}/diary/{dt.date.today().isoformat()}")
+    fill_diary(page, 6)
+    page.get_by_role("button", name="Dagboek opslaan").click()
+    page.wait_for_url("**/today?saved=1")
+    anonymous = browser.new_context(viewport=PHONE).new_page()
+    host = server.base.split("//")[1].split(":")[0]
+    for lang in ("nl", "en"):
+        for viewport, width in ((PHONE, "phone"), (DESKTOP, "desktop")):
+            for visitor, paths in ((anonymous, PAGES), (page, PATIENT_PAGES)):
+                visitor.context.add_cookies(
+                    [{"name": "rughernia_lang", "value": lang, "domain": host, "path": "/"}]
+                )
+                visitor.set_viewport_size(viewport)
+                for path in paths:
+                    visitor.goto(server.base + path.format(today=dt.date.today().isoformat()))
+                    assert visitor.locator("html").get_attribute("lang") == lang, path
+                    name = f"all-{lang}-{width}-{path.strip('/').replace('/', '-') or 'home'}"
+                    check_page(visitor, name, shot=width == "phone")
+    anonymous.context.close()
     ctx.close()
