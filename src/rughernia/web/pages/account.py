@@ -6,6 +6,7 @@ import re
 from urllib.parse import urlsplit
 
 from fastapi import APIRouter
+from starlette.concurrency import run_in_threadpool
 from starlette.responses import HTMLResponse, RedirectResponse, Response
 
 from rughernia.care import patients
@@ -76,7 +77,7 @@ async def signout(page: PageCtx, session: DB) -> Response:
     user = page.ctx.user
     response = RedirectResponse("/", status_code=303)
     if user is not None:
-        care_signin.sign_out(session, user)
+        await run_in_threadpool(care_signin.sign_out, session, user)
     signing.clear_session_cookies(response)
     return response
 
@@ -137,6 +138,9 @@ async def language(page: PageCtx, session: DB) -> Response:
     response = RedirectResponse(safe_next(form.get("next")), status_code=303)
     if lang in LANGS:
         response.set_cookie(LANG_COOKIE, str(lang), max_age=YEAR, samesite="lax")
-        if page.ctx.user is not None and page.ctx.user.role == "patient":
-            patients.set_language(session, page.ctx.actor, str(lang), at=page.ctx.now)
+        user = page.ctx.user  # looked up by page.form() already
+        if user is not None and user.role == "patient":
+            await run_in_threadpool(
+                patients.set_language, session, page.ctx.actor, str(lang), at=page.ctx.now
+            )
     return response

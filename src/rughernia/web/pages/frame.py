@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from typing import Annotated, Any, cast
 
 from fastapi import Depends, Request
+from starlette.concurrency import run_in_threadpool
 from starlette.datastructures import FormData
 from starlette.responses import HTMLResponse, RedirectResponse, Response
 
@@ -91,7 +92,8 @@ class Page:
             raise ApiError(415, "unsupported-media-type", "Send the form as a form")
         data = await self.request.form(max_files=0, max_fields=200)
         sent = str(data.get(FORM_FIELD) or "")
-        user = self.ctx.user
+        # Who is signed in is a query: in a worker thread, never on the event loop.
+        user = await run_in_threadpool(lambda: self.ctx.user)
         expected = user.csrf_token if user is not None else self._form_token
         if not expected or not hmac.compare_digest(sent.encode(), expected.encode()):
             raise ApiError(403, "csrf", "Missing or wrong CSRF token", "reload the page")

@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 
 from fastapi import APIRouter
+from starlette.concurrency import run_in_threadpool
 from starlette.responses import HTMLResponse, Response
 
 from rughernia.care import privacy
@@ -93,11 +94,11 @@ def delete_confirm(page: PageCtx, session: DB) -> HTMLResponse:
 @router.post("/my-data/delete", response_class=HTMLResponse)
 @takes_form
 async def delete(page: PageCtx, session: DB) -> Response:
-    row = me(page, session)
+    row = await run_in_threadpool(me, page, session)  # the database in a worker thread
     form = await page.form()
     if form.get("confirm") != "yes":
         return page.render("delete.html", 422, error=True)
-    privacy.erase(session, page.ctx.actor, row.id, at=page.ctx.now)
+    await run_in_threadpool(privacy.erase, session, page.ctx.actor, row.id, at=page.ctx.now)
     response = page.render("deleted.html")
     signing.clear_session_cookies(response)
     return response

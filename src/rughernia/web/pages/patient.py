@@ -10,6 +10,7 @@ from __future__ import annotations
 import datetime as dt
 
 from fastapi import APIRouter
+from starlette.concurrency import run_in_threadpool
 from starlette.responses import HTMLResponse, Response
 
 from rughernia.care import assessment, diary, intake, patients, selfcheck
@@ -60,7 +61,9 @@ def _intake(page: Page, raw: dict[str, str], errors: dict[str, str]) -> HTMLResp
 @router.post("/intake", response_class=HTMLResponse)
 @takes_form
 async def intake_save(page: PageCtx, session: DB) -> Response:
-    row = me(page, session)
+    # Async only to read the form; the database work runs in a worker thread, as a plain
+    # ``def`` route's does, so the event loop serves other requests during its commit.
+    row = await run_in_threadpool(me, page, session)
     form = await page.form()
     texts = load_questionnaire(page.lang)
     optional = ("age", "weight_kg")
@@ -70,7 +73,9 @@ async def intake_save(page: PageCtx, session: DB) -> Response:
     if filled.errors:
         return _intake(page, filled.raw, filled.errors)
     body = selfcheck.intake_sections(filled.answers, page.ctx.today, page.lang)
-    intake.write(session, page.ctx.actor, row.id, body, today=page.ctx.today, at=page.ctx.now)
+    await run_in_threadpool(
+        intake.write, session, page.ctx.actor, row.id, body, today=page.ctx.today, at=page.ctx.now
+    )
     return page.redirect("/today")
 
 
@@ -177,7 +182,7 @@ def _diary(
 @router.post("/diary/{day}", response_class=HTMLResponse)
 @takes_form
 async def diary_save(day: str, page: PageCtx, session: DB) -> Response:
-    row = me(page, session)
+    row = await run_in_threadpool(me, page, session)  # the database in a thread: see intake
     date = _day(day, page)
     form = await page.form()
     texts = load_questionnaire(page.lang)
@@ -203,7 +208,8 @@ async def diary_save(day: str, page: PageCtx, session: DB) -> Response:
     entry = selfcheck.diary_entry(filled.answers, leg, pain["back_pain"])
     if note:
         entry["note"] = note
-    diary.save_day(
+    await run_in_threadpool(
+        diary.save_day,
         session,
         page.ctx.actor,
         row.id,
