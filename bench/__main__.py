@@ -1,4 +1,5 @@
-"""``./dev bench [NAME]``: run the benchmarks (all when no name is given)."""
+"""``./dev bench [NAME...]``: run the benchmarks (all when no name is given);
+``./dev bench NAME --option ...`` runs one with its options (e.g. ``api --only pages``)."""
 
 from __future__ import annotations
 
@@ -16,6 +17,11 @@ BENCHES = {
 
 def main() -> None:
     names = sys.argv[1:] or list(BENCHES)
+    if len(names) > 1 and names[1].startswith("-"):  # one benchmark with its options
+        if names[0] not in BENCHES:
+            sys.exit(f"unknown benchmark {names[0]!r}; choose from: {', '.join(BENCHES)}")
+        BENCHES[names[0]](names[1:])
+        return
     for name in names:
         if name not in BENCHES:
             sys.exit(f"unknown benchmark {name!r}; choose from: {', '.join(BENCHES)}")
