@@ -18,6 +18,19 @@ diary through the CLI and the API, and drives six endpoints with ``wrk``
   bearer token looked up, no patient data, nothing written) and ``intake GET``
   (the smallest audited read: token, access check, one row, audit record, commit).
 
+The patient pages against the JSON routes doing the same work, with each of the 32
+patients signed in as themselves (invitation redeemed, session cookie for the pages,
+bearer token for the JSON), same rotation over patients and days:
+
+- ``Today page``: ``GET /today`` (the current assessment, as ``assessment GET``, rendered
+  as HTML), against ``assessment GET (patient)``: the JSON route with the patient's token;
+- ``diary form POST``: ``POST /diary/{date}``, the diary form urlencoded (CSRF token, both
+  pains, every choice as its option's index, the alarm questions answered "nee"; answered
+  with a redirect to Today), against ``diary PUT (patient)``: the same entry as JSON.
+
+Target: each page ≥ 0.8 × its JSON route. ``--only pages`` runs just these four and the
+bare endpoint.
+
 Needs ``wrk`` (Debian: ``apt-get install wrk``). Results go to
 ``bench/out/api.json`` and, as a Markdown table, to standard output.
 """
@@ -42,6 +55,7 @@ from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlencode
 from zoneinfo import ZoneInfo
 
 import httpx
@@ -118,6 +132,66 @@ function done(summary, latency, requests)
     latency.max, e.connect, e.read, e.write, e.status, e.timeout))
 end
 """
+
+PATIENT_LUA = r"""
+-- args: kind tokens csrfs ids dates form entry; a patient signed in as themselves.
+local counter = 0
+local kind, tokens, csrfs, ids, dates, form, entry
+
+local function split(s)
+  local out = {}
+  for part in string.gmatch(s, "[^,]+") do out[#out + 1] = part end
+  return out
+end
+
+local threads = {}
+function setup(thread)
+  thread:set("offset", #threads * 7)
+  threads[#threads + 1] = thread
+end
+
+function init(args)
+  kind, tokens, csrfs, ids = args[1], split(args[2]), split(args[3]), split(args[4])
+  dates, form, entry = split(args[5]), args[6], args[7]
+  counter = offset or 0
+end
+
+function request()
+  counter = counter + 1
+  local n = counter % #ids + 1
+  local id, token = ids[n], tokens[n]
+  local date = dates[math.floor(counter / #ids) % #dates + 1]
+  local leg = counter % 11
+  if kind == "today" then
+    return wrk.format("GET", "/today", {["Cookie"] = "rughernia_session=" .. token})
+  elseif kind == "form" then
+    local headers = {["Cookie"] = "rughernia_session=" .. token,
+      ["Content-Type"] = "application/x-www-form-urlencoded"}
+    local body = "csrf=" .. csrfs[n] .. "&leg_pain=" .. leg .. "&" .. form
+    return wrk.format("POST", "/diary/" .. date, headers, body)
+  end
+  local headers = {["Authorization"] = "Bearer " .. token}
+  if kind == "own_assessment" then
+    return wrk.format("GET", "/api/v1/patients/" .. id .. "/assessment", headers)
+  end
+  headers["Content-Type"] = "application/json"
+  local body = string.format('{"leg_pain": %d, ', leg) .. entry
+  return wrk.format("PUT", "/api/v1/patients/" .. id .. "/diary/" .. date, headers, body)
+end
+""" + LUA[LUA.index("function done") :]
+
+# The page and its JSON route doing the same work: (page, JSON route, wrk kind of each).
+PAGE_PAIRS = [
+    ("Today page", "assessment GET (patient)", "today", "own_assessment"),
+    ("diary form POST", "diary PUT (patient)", "form", "own_diary"),
+]
+PAGE_TARGET = 0.8
+# The diary's fields besides leg pain (which rotates), as the form sends them and as JSON.
+DIARY_JSON = (
+    '"back_pain": 3, "pain_tolerable": true, "painkillers_as_scheduled": true, '
+    '"paracetamol_mg": 2000, "nsaid_taken": false, "opioid_taken": false, '
+    '"hours_lying_daytime": 2, "exercised": true}'
+)
 
 ENDPOINTS = [
     ("bare", "health"),
@@ -202,8 +276,9 @@ def intake(onset: dt.date) -> dict[str, Any]:
     }
 
 
-def set_up(base: str) -> tuple[str, list[int], list[str]]:
-    """The clinician's token, the patients' ids and the diary dates the PUTs rotate over."""
+def set_up(base: str) -> tuple[str, list[int], list[str], list[str]]:
+    """The clinician's token, the patients' ids, the diary dates the PUTs rotate over and
+    the patients' invitation codes."""
     c = httpx.Client(base_url=base, timeout=60)
     r = c.post("/api/v1/session", json={"username": "doc", "password": PASSWORD})
     r.raise_for_status()
@@ -213,21 +288,86 @@ def set_up(base: str) -> tuple[str, list[int], list[str]]:
     onset = today - dt.timedelta(days=28)
     dates = [(today - dt.timedelta(days=n)).isoformat() for n in range(DIARY_DAYS)]
 
-    def one(n: int) -> int:
+    def one(n: int) -> tuple[int, str]:
         with httpx.Client(base_url=base, timeout=60, headers=h) as pc:
             r = pc.post("/api/v1/patients", json={"display_name": f"Bench {n}"})
             r.raise_for_status()
             pid: int = r.json()["patient"]["id"]
+            code: str = r.json()["invitation_code"]
             pc.put(f"/api/v1/patients/{pid}/intake", json=intake(onset)).raise_for_status()
             for i, day in enumerate(dates):
                 entry = {"leg_pain": 3 + i % 5, "back_pain": 2, "pain_tolerable": True}
                 pc.put(f"/api/v1/patients/{pid}/diary/{day}", json=entry).raise_for_status()
-            return pid
+            return pid, code
 
     with ThreadPoolExecutor(8) as pool:
-        ids = list(pool.map(one, range(PATIENTS)))
+        made = list(pool.map(one, range(PATIENTS)))
     c.close()
-    return token, ids, dates
+    return token, [pid for pid, _ in made], dates, [code for _, code in made]
+
+
+def signed_in_patients(base: str, codes: list[str]) -> tuple[list[str], list[str]]:
+    """Each patient's own session (token, CSRF token): the invitation redeemed, signed in."""
+
+    def one(n: int) -> tuple[str, str]:
+        with httpx.Client(base_url=base, timeout=60) as pc:
+            login = {"username": f"bench{n}", "password": PASSWORD}
+            r = pc.post("/api/v1/invitations/redeem", json={"code": codes[n], **login})
+            r.raise_for_status()
+            r = pc.post("/api/v1/session", json=login)
+            r.raise_for_status()
+            return r.json()["token"], r.json()["csrf_token"]
+
+    with ThreadPoolExecutor(4) as pool:
+        made = list(pool.map(one, range(len(codes))))
+    return [t for t, _ in made], [c for _, c in made]
+
+
+def diary_form() -> str:
+    """The diary form's fields besides the CSRF token and leg pain, as a browser sends
+    them: every choice as its option's index, the alarm questions answered with their
+    no-alarm answer ("nee"; weakness "none"), the same values as ``DIARY_JSON``."""
+    from rughernia.care.selfcheck import DIARY_QUESTIONS
+    from rughernia.content.questionnaire import load
+
+    texts = load("nl")
+    wanted: dict[str, object] = {
+        "pain_tolerable": True,
+        "painkillers_as_scheduled": True,
+        "nsaid_taken": False,
+        "opioid_taken": False,
+        "exercised": True,
+        **NO_ALARM_SYMPTOMS,
+    }
+    fields = {"back_pain": "3", "paracetamol_tablets": "4", "hours_lying": "2"}
+    for qid in DIARY_QUESTIONS:
+        question = texts.questions[qid]
+        if question.kind == "choice":
+            fields[qid] = str([o.value for o in question.options].index(wanted[qid]))
+    return urlencode(fields)
+
+
+def check_pages(base: str, token: str, csrf: str, pid: int, day: str, form: str) -> None:
+    """One form post and one PUT by hand: each stores the same entry, and Today answers."""
+    cookie = {"Cookie": f"rughernia_session={token}"}
+    with httpx.Client(base_url=base, timeout=60) as c:
+        r = c.post(
+            f"/diary/{day}",
+            content=f"csrf={csrf}&leg_pain=5&{form}",
+            headers={**cookie, "Content-Type": "application/x-www-form-urlencoded"},
+        )
+        if r.status_code != 303:
+            raise RuntimeError(f"diary form POST: {r.status_code} {r.text[:2000]}")
+        auth = {"Authorization": f"Bearer {token}"}
+        url = f"/api/v1/patients/{pid}/diary"
+        posted = c.get(url, params={"from": day, "to": day}, headers=auth).json()["entries"]
+        body = '{"leg_pain": 5, ' + DIARY_JSON
+        c.put(f"{url}/{day}", content=body, headers={**auth, "Content-Type": "application/json"})
+        put = c.get(url, params={"from": day, "to": day}, headers=auth).json()["entries"]
+        if posted != put:
+            raise RuntimeError(f"the form stored {posted}, the JSON {put}")
+        if c.get("/today", headers=cookie).status_code != 200:
+            raise RuntimeError("GET /today did not answer 200")
 
 
 def wrk(base: str, script: Path, seconds: int, args: list[str]) -> dict[str, Any]:
@@ -284,7 +424,7 @@ def database(name: str, workdir: Path) -> Iterator[str | None]:
         admin.close()
 
 
-def run_on(name: str, workers: int, seconds: int) -> dict[str, Any] | None:
+def run_on(name: str, workers: int, seconds: int, only: str) -> dict[str, Any] | None:
     workdir = Path(tempfile.mkdtemp(prefix=f"rughernia-bench-{name}-"))
     try:
         with database(name, workdir) as url:
@@ -296,22 +436,37 @@ def run_on(name: str, workers: int, seconds: int) -> dict[str, Any] | None:
             server.cli(*add, "--password", PASSWORD)
             try:
                 server.start()
-                token, ids, dates = set_up(server.base)
+                token, ids, dates, codes = set_up(server.base)
+                tokens, csrfs = signed_in_patients(server.base, codes)
+                form = diary_form()
+                check_pages(server.base, tokens[0], csrfs[0], ids[0], dates[0], form)
                 script = workdir / "bench.lua"
                 script.write_text(LUA)
+                patient_script = workdir / "patient.lua"
+                patient_script.write_text(PATIENT_LUA)
                 body = json.dumps(case_with(28), separators=(",", ":"))
                 id_list, date_list = ",".join(map(str, ids)), ",".join(dates)
-                results: dict[str, Any] = {}
+                runs: list[tuple[str, Path, list[str]]] = []
                 for label, kind in ENDPOINTS:
-                    args = [kind, token if kind in SIGNED_IN else "-"]
-                    args += [id_list, date_list, body]
-                    wrk(server.base, script, WARMUP_S, args)
-                    results[label] = wrk(server.base, script, seconds, args)
+                    if only == "all" or kind == "health":
+                        args = [kind, token if kind in SIGNED_IN else "-"]
+                        runs.append((label, script, [*args, id_list, date_list, body]))
+                patient_args = [",".join(tokens), ",".join(csrfs), id_list, date_list]
+                for page, route, page_kind, route_kind in PAGE_PAIRS:
+                    for label, kind in ((route, route_kind), (page, page_kind)):
+                        args = [kind, *patient_args, form, DIARY_JSON]
+                        runs.append((label, patient_script, args))
+                results: dict[str, Any] = {}
+                for label, lua, args in runs:
+                    wrk(server.base, lua, WARMUP_S, args)
+                    results[label] = wrk(server.base, lua, seconds, args)
                     print(f"  {name} {label}: {results[label]['rps']:.0f} req/s", file=sys.stderr)
                 bare = results["bare"]["rps"]
                 for r in results.values():
                     r["ratio"] = r["rps"] / bare
-                if name == "postgresql":  # the same statements without the app: an upper bound
+                for page, route, _, _ in PAGE_PAIRS:
+                    results[page]["vs_json"] = results[page]["rps"] / results[route]["rps"]
+                if name == "postgresql" and only == "all":  # the same statements, no app
                     alone = pg_alone.run(url, token, ids, seconds, CONNECTIONS)
                     for label, a in alone.items():
                         results[f"{label}: its SQL alone (pgbench)"] = {
@@ -345,7 +500,14 @@ def table(name: str, results: dict[str, Any]) -> str:
             continue
         want = TARGETS.get(label)
         verdict = "—"
-        if want is not None:
+        if "vs_json" in r:
+            route = next(json_route for page, json_route, _, _ in PAGE_PAIRS if page == label)
+            ok = r["vs_json"] >= PAGE_TARGET
+            verdict = (
+                f"{r['vs_json']:.2f} × {route}; target ≥ {PAGE_TARGET} ×: "
+                f"{'met' if ok else 'MISSED'}"
+            )
+        elif want is not None:
             ok = r["ratio"] >= want and r["p99_ms"] < P99_LIMIT_MS
             verdict = f"≥ {want} × bare, p99 < {P99_LIMIT_MS:.0f} ms: {'met' if ok else 'MISSED'}"
         lines.append(
@@ -361,6 +523,12 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--workers", type=int, default=2, help="rughernia serve --workers")
     parser.add_argument("--seconds", type=int, default=DURATION_S, help="per endpoint")
     parser.add_argument("--db", choices=["sqlite", "postgresql"], action="append")
+    parser.add_argument(
+        "--only",
+        choices=["all", "pages"],
+        default="all",
+        help="pages: just the patient pages, their JSON routes and the bare endpoint",
+    )
     options = parser.parse_args(argv or [])
     if shutil.which("wrk") is None:
         sys.exit("the API benchmark needs wrk: apt-get install -y wrk")
@@ -375,10 +543,11 @@ def main(argv: list[str] | None = None) -> None:
         "workers": options.workers,
         "connections": CONNECTIONS,
         "seconds": options.seconds,
+        "only": options.only,
         "results": {},
     }
     for name in options.db or ["sqlite", "postgresql"]:
-        results = run_on(name, options.workers, options.seconds)
+        results = run_on(name, options.workers, options.seconds, options.only)
         if results is not None:
             report["results"][name] = results
     report["load_average_after"] = os.getloadavg()
