@@ -25,7 +25,7 @@ from icalendar import Calendar
 from playwright.sync_api import expect
 
 from tests.dbsupport import PASSWORD
-from tests.web.test_server import RUGHERNIA, Server, _env
+from tests.web.test_server import RUGHERNIA, Server, _env, add_clinician
 
 CHROMIUM = Path("/usr/bin/chromium")
 SHOTS = Path(__file__).resolve().parents[2] / "screenshots"
@@ -44,24 +44,11 @@ pytestmark = pytest.mark.skipif(
 def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
     folder = tmp_path_factory.mktemp("browser")
     url = f"sqlite:///{folder / 'pages.db'}"
-    env = _env(url)
-    for cmd in (
-        [RUGHERNIA, "db", "upgrade"],
-        [
-            RUGHERNIA,
-            "user",
-            "add",
-            "doc",
-            "--role",
-            "clinician",
-            "--team",
-            "T",
-            "--password",
-            PASSWORD,
-        ],
-    ):
-        done = subprocess.run(cmd, env=env, cwd=folder, capture_output=True, check=False)
-        assert done.returncode == 0, done.stderr.decode()
+    done = subprocess.run(
+        [RUGHERNIA, "db", "upgrade"], env=_env(url), cwd=folder, capture_output=True, check=False
+    )
+    assert done.returncode == 0, done.stderr.decode()
+    add_clinician(url, folder)
     s = Server(url, folder)
     s.start()
     yield s

@@ -72,24 +72,22 @@ class Server:
             self.proc.wait(10)
 
 
-@pytest.fixture
-def server(database_url: str, tmp_path: Path) -> Iterator[Server]:
-    add = [
-        RUGHERNIA,
-        "user",
-        "add",
-        "doc",
-        "--role",
-        "clinician",
-        "--team",
-        "T",
-        "--password",
-        PASSWORD,
-    ]
+def add_clinician(database_url: str, cwd: Path) -> None:
+    """The clinician ``doc`` of team T, made with ``rughernia user add`` as an operator would."""
+    add = [RUGHERNIA, "user", "add", "doc", "--role", "clinician", "--team", "T"]
     done = subprocess.run(
-        add, env=_env(database_url), cwd=tmp_path, capture_output=True, check=False
+        [*add, "--password", PASSWORD],
+        env=_env(database_url),
+        cwd=cwd,
+        capture_output=True,
+        check=False,
     )
     assert done.returncode == 0, done.stderr.decode()
+
+
+@pytest.fixture
+def server(database_url: str, tmp_path: Path) -> Iterator[Server]:
+    add_clinician(database_url, tmp_path)
     s = Server(database_url, tmp_path)
     s.start()
     yield s
