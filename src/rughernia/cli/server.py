@@ -61,7 +61,8 @@ def serve(
 
     with migrated_engine() as (settings, _unused):
         where = _where(settings)
-    out.print(f"Rughernia on http://{host}:{port}/api/v1/docs  (database: {where})")
+    base = f"http://{host}:{port}"
+    out.print(f"Rughernia on {base}/ (API docs: {base}/api/v1/docs; database: {where})")
     # The factory reads the same RUGHERNIA_* settings in every worker process.
     uvicorn.run(
         "rughernia.web.app:app_from_env",
