@@ -384,9 +384,16 @@ def test_axe_finds_nothing_on_any_page_in_either_language_or_width(
     for lang in ("nl", "en"):
         for viewport, width in ((PHONE, "phone"), (DESKTOP, "desktop")):
             for visitor, paths in ((anonymous, PAGES), (page, PATIENT_PAGES)):
-                visitor.context.add_cookies(
-                    [{"name": "rughernia_lang", "value": lang, "domain": host, "path": "/"}]
-                )
+                if visitor is anonymous:
+                    visitor.context.add_cookies(
+                        [{"name": "rughernia_lang", "value": lang, "domain": host, "path": "/"}]
+                    )
+                else:  # a patient's language is their record's: switched with the button
+                    visitor.goto(server.base + "/today")
+                    if visitor.locator("html").get_attribute("lang") != lang:
+                        switch = "English" if lang == "en" else "Nederlands"
+                        visitor.get_by_role("button", name=switch).click()
+                        expect(visitor.locator("html")).to_have_attribute("lang", lang)
                 visitor.set_viewport_size(viewport)
                 for path in paths:
                     visitor.goto(server.base + path.format(today=dt.date.today().isoformat()))

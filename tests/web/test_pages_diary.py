@@ -101,10 +101,10 @@ def test_bad_input_keeps_what_was_typed_and_stores_nothing(
     assert re.search(r'id="paracetamol_tablets-error">[^<]+', r.text)
     with app.state.rughernia.sessions() as s:
         assert s.scalar(select(func.count()).select_from(DiaryRow)) == 0
-    world.client.cookies.clear()
-    world.client.cookies.set("rughernia_lang", "en")
+    # In English: a patient's pages follow their record's language, set by the switch.
     csrf = signed_in(world, "pat_a")
-    world.client.cookies.set("rughernia_lang", "en")
+    r = world.client.post("/language", data={"csrf": csrf, "lang": "en", "next": "/diary"})
+    assert r.status_code == 200
     r = world.client.post(f"/diary/{clock.today}", data={"csrf": csrf, "leg_pain": "12"})
     assert r.status_code == 422
     assert "Choose a number from 0 to 10." in r.text

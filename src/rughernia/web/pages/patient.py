@@ -36,6 +36,11 @@ def me(page: Page, session: DB) -> PatientRow:
     row = patients.own_record(session, actor)
     if row is None:
         raise NotFound("These pages are for patients")
+    # A patient's pages speak the language of their record, which is the language of the
+    # assessment's texts too (the switch changes both): never English chrome around Dutch
+    # advice because a cookie said otherwise.
+    if row.language in ("nl", "en"):
+        page.lang = "en" if row.language == "en" else "nl"
     return row
 
 
