@@ -178,7 +178,8 @@ def test_an_acknowledged_alarm_moves_down_until_the_record_changes(session: Sess
     after = work.read(session, doc, today=DAY_56, at=later)
     row = next(r for r in after.rows if r.patient_id == alarm)
     assert row.place.reason == "checkpoint"  # its other reason: a flat course at week 8
-    assert row.alarm_ack is not None and row.alarm_ack.note == "called, seen today"
+    assert row.alarm_ack is not None
+    assert row.alarm_ack.note == "called, seen today"
     assert newest.alarm_ack is None
     # The next day, nothing entered: the acknowledgement still holds.
     next_day = work.read(session, doc, today=DAY_56 + dt.timedelta(days=1), at=later)
