@@ -12,12 +12,12 @@ import pytest
 from sqlalchemy import Engine, Table, event, insert
 from sqlalchemy.orm import Session
 
-from rughernia.care import alarms
+from rughernia.care import alarms, findings
 from rughernia.care import worklist as work
 from rughernia.care.errors import Invalid, NotFound
 from rughernia.store import accounts
 from rughernia.store.audit import Actor
-from rughernia.store.tables import DiaryRow, Intake, PatientRow
+from rughernia.store.tables import DiaryRow, FindingAck, Intake, PatientRow
 from tests.dbsupport import intake_for
 
 ONSET = dt.date(2026, 1, 5)
@@ -252,3 +252,54 @@ def test_the_number_of_queries_does_not_grow_with_the_patients(
 
     assert counts["small"] == counts["large"], counts
 
+
+def test_a_finding_acknowledged_until_a_date_ranks_no_more_until_then(session: Session) -> None:
+    team = _team(session, "A")
+    doc = _clinician(session, "doc", team)
+    (flat,) = _patients(session, team, 1, until=DAY_56, days=57)
+    assert _places(_read(session, doc, DAY_56))[flat] == "checkpoint"
+    review = DAY_56 + dt.timedelta(days=14)
+    later = AT + dt.timedelta(minutes=5)
+    findings.acknowledge(
+        session,
+        doc,
+        flat,
+        "CHECKPOINT_NOT_IMPROVING",
+        review,
+        "neurologist booked",
+        today=DAY_56,
+        at=later,
+    )
+
+    during = work.read(session, doc, today=DAY_56 + dt.timedelta(days=3), at=later)
+    row = during.rows[0]
+    assert row.place.reason == "no_diary"  # its other reason: nothing entered for 3 days
+    assert [(a.code, a.by_name, a.note) for a in row.acknowledged] == [
+        ("CHECKPOINT_NOT_IMPROVING", "doc", "neurologist booked")
+    ]
+    after = work.read(session, doc, today=review + dt.timedelta(days=1), at=later)
+    assert after.rows[0].place.reason == "checkpoint"
+    assert after.rows[0].acknowledged == ()
+
+
+def test_an_acknowledgement_never_hides_an_alarm_even_if_stored(session: Session) -> None:
+    """A row acknowledging an alarm finding (which care refuses) is ignored all the same."""
+    team = _team(session, "A")
+    doc = _clinician(session, "doc", team)
+    (alarm,) = _patients(session, team, 1, until=DAY_56, days=57, alarm=True)
+    session.add(
+        FindingAck(
+            patient_id=alarm,
+            code="ALARM_SADDLE_NUMBNESS",
+            until=DAY_56 + dt.timedelta(days=9),
+            note="x",
+            by_name="doc",
+            at=AT + dt.timedelta(hours=1),
+        )
+    )
+    session.commit()
+
+    row = _read(session, doc, DAY_56).rows[0]
+
+    assert row.place.reason == "emergency"
+    assert row.acknowledged == ()

@@ -21,10 +21,13 @@ from sqlalchemy.orm import Session
 from rughernia.care import reassess
 from rughernia.care.access import Actor, as_role, refuse
 from rughernia.care.errors import NotFound, invalid
+from rughernia.content import load
 from rughernia.content.worklist import rules_and_words
+from rughernia.pathway.acknowledgement import in_force, may_acknowledge
 from rughernia.pathway.model import Triage
 from rughernia.pathway.worklist import PLACES, Place, Standing, place
 from rughernia.store import accounts, worklist
+from rughernia.store.tables import FindingAck
 from rughernia.store.worklist import AlarmSeen, Listed
 
 PER_PAGE = 50
@@ -43,7 +46,7 @@ class Row:
     triage: str | None  # the current assessment's, None: no intake yet
     leg_pain: list[tuple[dt.date, int]]  # the last SPARK_DAYS days' entries, oldest first
     alarm_ack: AlarmSeen | None  # in force
-    acknowledged: tuple[str, ...]  # findings acknowledged until a date, in force
+    acknowledged: tuple[FindingAck, ...]  # findings acknowledged until a date, in force
 
 
 @dataclass(frozen=True, slots=True)
@@ -64,6 +67,19 @@ def _in_force(ack: AlarmSeen | None, listed: Listed) -> Triage | None:
     if ack is None or (listed.changed_at is not None and listed.changed_at > ack.at):
         return None
     return Triage.from_code(ack.triage)
+
+
+def _findings_in_force(acks: list[FindingAck], listed: Listed, today: dt.date) -> list[FindingAck]:
+    """The acknowledgements of findings that still count: the pathway's rules, again (a
+    code later put on the never-list stops counting at once), one per code, the newest."""
+    content = load()
+    out: dict[str, FindingAck] = {}
+    for ack in acks:
+        if ack.code in out or not may_acknowledge(ack.code, content):
+            continue
+        if in_force(ack.until, ack.at, today, listed.changed_at):
+            out[ack.code] = ack
+    return list(out.values())
 
 
 def _placed(listed: Listed, ack: AlarmSeen | None, acked: set[str], today: dt.date) -> Place:
@@ -106,9 +122,12 @@ def read(
         )
         listed = worklist.patients(session, team_ids)
         acks = worklist.alarm_acknowledgements(session, team_ids)
-        acked: dict[int, set[str]] = {}  # finding acknowledgements: joined next
+        found = worklist.finding_acknowledgements(session, team_ids, today)
+        acked = {
+            p.patient_id: _findings_in_force(found.get(p.patient_id, []), p, today) for p in listed
+        }
         placed = [
-            (_placed(p, acks.get(p.patient_id), acked.get(p.patient_id, set()), today), p)
+            (_placed(p, acks.get(p.patient_id), {a.code for a in acked[p.patient_id]}, today), p)
             for p in listed
         ]
         placed.sort(key=lambda pair: (*pair[0].key, pair[1].name.casefold(), pair[1].patient_id))
@@ -124,8 +143,7 @@ def read(
             today - dt.timedelta(days=SPARK_DAYS - 1),
         )
         rows = [
-            _row(spot, p, acks.get(p.patient_id), acked.get(p.patient_id, set()), pains)
-            for spot, p in shown
+            _row(spot, p, acks.get(p.patient_id), acked[p.patient_id], pains) for spot, p in shown
         ]
         # Every shown patient's record was looked at: one audit row each.
         step.audited = [r.patient_id for r in rows]
@@ -146,7 +164,7 @@ def _row(
     spot: Place,
     p: Listed,
     ack: AlarmSeen | None,
-    acked: set[str],
+    acked: list[FindingAck],
     pains: dict[int, list[tuple[dt.date, int]]],
 ) -> Row:
     data: dict[str, Any] = p.assessment or {}
@@ -163,5 +181,5 @@ def _row(
         triage=data.get("triage"),
         leg_pain=pains.get(p.patient_id, []),
         alarm_ack=ack if _in_force(ack, p) is not None else None,
-        acknowledged=tuple(sorted(acked)),
+        acknowledged=tuple(acked),
     )

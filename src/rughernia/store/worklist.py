@@ -17,6 +17,7 @@ from rughernia.store.tables import (
     AlarmAck,
     AssessmentRow,
     DiaryRow,
+    FindingAck,
     Intake,
     MedicationRow,
     PatientRow,
@@ -141,6 +142,22 @@ def alarm_acknowledgements(session: Session, team_ids: Sequence[int]) -> dict[in
         .where(_ACKS.c.id.in_(newest))
     )
     return {r[0]: AlarmSeen(r[0], r[1], r[2], r[3], r[4]) for r in session.execute(stmt)}
+
+
+def finding_acknowledgements(
+    session: Session, team_ids: Sequence[int], today: dt.date
+) -> dict[int, list[FindingAck]]:
+    """The acknowledgements of findings whose review date is not past, per patient, newest
+    first; whether each still counts is ``pathway.acknowledgement.in_force``'s to say."""
+    stmt = (
+        select(FindingAck)
+        .where(FindingAck.patient_id.in_(_of_teams(team_ids)), FindingAck.until >= today)
+        .order_by(FindingAck.id.desc())
+    )
+    out: dict[int, list[FindingAck]] = {}
+    for ack in session.scalars(stmt):
+        out.setdefault(ack.patient_id, []).append(ack)
+    return out
 
 
 def leg_pain(

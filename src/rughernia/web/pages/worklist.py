@@ -73,5 +73,4 @@ def worklist_page(page: PageCtx, session: DB) -> HTMLResponse:
         size=(SPARK_W, SPARK_H),
         poll=POLL_SECONDS,
         per_page=worklist.PER_PAGE,
-        acked_labels=lambda codes: ", ".join(words.label(c, page.lang) for c in codes),
     )
