@@ -15,6 +15,7 @@ from starlette.staticfiles import StaticFiles
 from rughernia.content import information
 from rughernia.web.pages import (
     account,
+    clinic,
     course,
     errors,
     info,
@@ -42,7 +43,7 @@ def home(page: PageCtx) -> Response:
 
 
 def install(app: FastAPI) -> None:
-    for module in (account, info, selfcheck, patient, plan, course, mydata, worklist):
+    for module in (account, info, selfcheck, patient, plan, course, mydata, worklist, clinic):
         app.include_router(module.router, include_in_schema=False)
     app.include_router(router, include_in_schema=False)
     app.mount("/static", StaticFiles(directory=HERE / "static"), name="static")

@@ -9,6 +9,7 @@ JavaScript the same page is a plain list with a link to reload it.
 from __future__ import annotations
 
 import datetime as dt
+
 from fastapi import APIRouter
 from starlette.responses import HTMLResponse
 
