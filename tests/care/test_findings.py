@@ -266,3 +266,17 @@ def test_the_export_holds_them_and_erasure_takes_them(session: Session) -> None:
     assert [(a.code, a.until) for a in exported.finding_acknowledgements] == [(CHECKPOINT, UNTIL)]
     privacy.erase(session, s["pat_a"], pid, at=LATER)
     assert counts(session)["finding_acknowledgements"] == 0
+
+
+def test_the_newest_acknowledgement_of_a_code_decides(session: Session) -> None:
+    """A later acknowledgement with an earlier date shortens the wait: as said last."""
+    s = scene(session)
+    pid = _flat(s)
+    _ack(session, s, pid, until=DAY_56 + dt.timedelta(days=60))
+    soon = DAY_56 + dt.timedelta(days=3)
+    findings.acknowledge(session, s["doc_a"], pid, CHECKPOINT, soon, "Sooner", today=DAY_56, at=AT)
+    later = soon + dt.timedelta(days=1)
+    assert _in_force(session, s, pid) == [True, False]
+    assert _in_force(session, s, pid, later) == [False, False]
+    assert notes.acks_in_force(session, [pid], DAY_56) == {pid: {CHECKPOINT}}
+    assert notes.acks_in_force(session, [pid], later) == {}
