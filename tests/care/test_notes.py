@@ -11,6 +11,8 @@ from sqlalchemy.orm import Session
 from rughernia.care import notes, privacy
 from rughernia.care.errors import Forbidden, Invalid, NotFound
 from rughernia.care.once import Once, Replayed
+from rughernia.store import accounts
+from rughernia.store import notes as stored_notes
 from rughernia.store.tables import ClinicalNote
 from tests.care.support import AT, audit, counts, in_scope, scene
 
@@ -120,3 +122,23 @@ def test_the_export_holds_the_notes_and_erasure_takes_them(session: Session) -> 
 
     privacy.erase(session, s["pat_a"], pid, at=AT)
     assert counts(session)["clinical_notes"] == 0
+
+
+def test_a_removed_clinician_is_still_named_on_their_notes_and_acknowledgements(
+    session: Session,
+) -> None:
+    s = scene(session)
+    pid = s.patient(intake=in_scope())
+    notes.add(session, s["doc_a"], pid, "referral", "To neurology", at=AT)
+    until = AT.date() + dt.timedelta(days=7)
+    stored_notes.add_finding_ack(
+        session, pid, "CHECKPOINT_NOT_IMPROVING", until, "n", by=s["doc_a"].user_id, by_name="doc_a"
+    )
+    session.commit()
+    accounts.delete_user(session, s["doc_a"].user_id)  # type: ignore[arg-type]
+    session.commit()
+    session.expire_all()
+    (note,) = stored_notes.notes(session, pid)
+    (ack,) = stored_notes.finding_acks(session, pid)
+    assert (note.by_user_id, note.by_name) == (None, "doc_a")
+    assert (ack.by_user_id, ack.by_name) == (None, "doc_a")
