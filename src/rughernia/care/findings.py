@@ -29,7 +29,9 @@ MAX_NOTE = 1000
 @dataclass(frozen=True, slots=True)
 class Acknowledgement:
     ack: FindingAck
-    in_force: bool  # up to its date, nothing in the record changed since, still allowed
+    # Up to its date, nothing in the record changed since, still allowed, and the newest of
+    # its code (a later acknowledgement of the same finding replaces it).
+    in_force: bool
 
 
 def acknowledge(
@@ -87,9 +89,9 @@ def read(
     with on_record(session, actor, patient_id, "finding.read", at=at, roles=CLINICIAN) as step:
         acks = notes.finding_acks(session, step.record.id)
         changed = notes.record_changed_at(session, step.record.id) if acks else None
-    return [
-        Acknowledgement(
-            a, may_acknowledge(a.code, content) and in_force(a.until, a.at, today, changed)
-        )
-        for a in acks
-    ]
+    out, newer = [], set()
+    for a in acks:  # newest first: only the newest of a code counts, as in the worklist
+        counts = a.code not in newer and may_acknowledge(a.code, content)
+        out.append(Acknowledgement(a, counts and in_force(a.until, a.at, today, changed)))
+        newer.add(a.code)
+    return out

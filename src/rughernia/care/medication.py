@@ -112,9 +112,11 @@ class Preview:
     new_advice: list[dict[str, Any]]  # advice of ``proposed`` not in ``current``
 
 
-def _new(proposed: list[dict[str, Any]], current: object) -> list[dict[str, Any]]:
+def _new(proposed: object, current: object) -> list[dict[str, Any]]:
+    """The items (findings or advice, as ``to_dict`` gives them) of ``proposed`` whose code
+    is not among ``current``'s."""
     known = {item["code"] for item in cast(list[dict[str, Any]], current)}
-    return [item for item in proposed if item["code"] not in known]
+    return [item for item in cast(list[dict[str, Any]], proposed) if item["code"] not in known]
 
 
 def preview(
@@ -148,8 +150,8 @@ def preview(
         _as_stored(case),
         now,
         then,
-        _new(cast(list[dict[str, Any]], then["findings"]), now["findings"]),
-        _new(cast(list[dict[str, Any]], then["advice"]), now["advice"]),
+        _new(then["findings"], now["findings"]),
+        _new(then["advice"], now["advice"]),
     )
 
 

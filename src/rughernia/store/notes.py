@@ -98,8 +98,15 @@ def _newest(column: Any, patient_id: Any) -> Any:
     )
 
 
-# Each acknowledgement that may still count (its date not passed), with the newest change
-# of its record's intake, diary and medication: one query for any number of patients.
+# The newest acknowledgement of each code of each patient: it alone decides (a later one
+# with an earlier date shortens the wait, one with a later date extends it: as the
+# clinician said last). With the newest change of its record's intake, diary and
+# medication: one query for any number of patients.
+_NEWEST_PER_CODE = (
+    select(func.max(_ACKS.c.id))
+    .where(_ACKS.c.patient_id.in_(bindparam("patient_ids", expanding=True)))
+    .group_by(_ACKS.c.patient_id, _ACKS.c.code)
+)
 _CANDIDATES = select(
     _ACKS.c.patient_id,
     _ACKS.c.code,
@@ -108,10 +115,7 @@ _CANDIDATES = select(
     _newest(_INTAKES.c.updated_at, _ACKS.c.patient_id).label("intake_at"),
     _newest(_DIARY.c.updated_at, _ACKS.c.patient_id).label("diary_at"),
     _newest(_MEDICATIONS.c.updated_at, _ACKS.c.patient_id).label("medication_at"),
-).where(
-    _ACKS.c.patient_id.in_(bindparam("patient_ids", expanding=True)),
-    _ACKS.c.until >= bindparam("today"),
-)
+).where(_ACKS.c.id.in_(_NEWEST_PER_CODE))
 
 
 def _changed_at(*times: dt.datetime | None) -> dt.datetime | None:
@@ -140,6 +144,7 @@ def acks_in_force(
 ) -> dict[int, set[str]]:
     """The codes acknowledged and still in force, per patient (those with none left out),
     in one query whatever the number of patients. No audit: the caller's step audits.
+    Only the newest acknowledgement of a code counts (see ``_NEWEST_PER_CODE``).
 
     The rules are applied here as when the acknowledgement was given (``may_acknowledge``
     again, so a code later put on the content's never-list stops counting at once).
@@ -149,7 +154,7 @@ def acks_in_force(
         return {}
     rules = content or load()
     out: dict[int, set[str]] = {}
-    rows = session.connection().execute(_CANDIDATES, {"patient_ids": ids, "today": today})
+    rows = session.connection().execute(_CANDIDATES, {"patient_ids": ids})
     for row in rows:
         changed = _changed_at(row.intake_at, row.diary_at, row.medication_at)
         if may_acknowledge(row.code, rules) and in_force(row.until, row.at, today, changed):
