@@ -23,6 +23,7 @@ ACTORS = ("anonymous", "pat_a", "pat_b", "doc_a", "admin")
 PUBLIC = 200
 OWN = "own"  # 200 for a patient, the sign-in page for anonymous, 404 for anyone else
 FORM = "form"  # a POST: refused without the form's CSRF token
+CLINICIAN = "clinician"  # 200 for a clinician, the sign-in page for anonymous, 404 for others
 # What each page route answers a GET with; POST routes are checked for CSRF below.
 EXPECT: dict[Route, Any] = {
     ("GET", "/"): PUBLIC,
@@ -41,6 +42,7 @@ EXPECT: dict[Route, Any] = {
     ("GET", "/my-data"): OWN,
     ("GET", "/my-data/export.json"): OWN,
     ("GET", "/my-data/delete"): OWN,
+    ("GET", "/invite"): CLINICIAN,
     ("POST", "/selfcheck"): FORM,
     ("POST", "/signin"): FORM,
     ("POST", "/signout"): FORM,
@@ -49,6 +51,7 @@ EXPECT: dict[Route, Any] = {
     ("POST", "/intake"): FORM,
     ("POST", "/diary/{day}"): FORM,
     ("POST", "/my-data/delete"): FORM,
+    ("POST", "/invite"): FORM,
     ("*", "/static"): PUBLIC,
 }
 ROUTES = page_routes(collection_app())
@@ -109,6 +112,8 @@ def test_page_gets(route: Route, world: World, clock: Clock) -> None:
         elif actor == "anonymous":
             expected = 303
             assert r.headers["location"].startswith("/signin?next="), what
+        elif rule == CLINICIAN:
+            expected = 200 if actor.startswith("doc") else 404
         else:
             expected = 200 if actor.startswith("pat") else 404
         assert r.status_code == expected, what

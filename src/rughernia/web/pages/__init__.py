@@ -15,6 +15,7 @@ from starlette.staticfiles import StaticFiles
 from rughernia.content import information
 from rughernia.web.pages import account, course, errors, info, mydata, patient, plan, selfcheck
 from rughernia.web.pages.frame import PageCtx
+from rughernia.web.pages.invite import router as invite_router
 from rughernia.web.pages.render import HERE
 
 router = APIRouter()
@@ -32,6 +33,7 @@ def home(page: PageCtx) -> Response:
 def install(app: FastAPI) -> None:
     for module in (account, info, selfcheck, patient, plan, course, mydata):
         app.include_router(module.router, include_in_schema=False)
+    app.include_router(invite_router, include_in_schema=False)
     app.include_router(router, include_in_schema=False)
     app.mount("/static", StaticFiles(directory=HERE / "static"), name="static")
     errors.install(app)
