@@ -186,15 +186,23 @@ def _insert_diary(connection: Connection, rows: Iterator[tuple[Any, ...]]) -> in
                 copy.write_row(row)
                 count += 1
         return count
-    batch: list[dict[str, Any]] = []
+    # SQLite: the driver's own executemany of plain tuples, in SQLAlchemy's storage format
+    # (ISO dates, "YYYY-MM-DD HH:MM:SS.ffffff" UTC times), without building a dict per row
+    # for ``insert()`` and its type processing. Every row has the same times (``at``).
+    stamp: str | None = None
+    marks = ", ".join("?" for _ in DIARY_COLUMNS)
+    sql = f"INSERT INTO diary_entries ({', '.join(DIARY_COLUMNS)}) VALUES ({marks})"
+    batch: list[tuple[Any, ...]] = []
     for row in rows:
-        batch.append(dict(zip(DIARY_COLUMNS, row, strict=True)))
+        if stamp is None:
+            stamp = row[8].astimezone(dt.UTC).strftime("%Y-%m-%d %H:%M:%S.%f")
+        batch.append((row[0], row[1].isoformat(), *row[2:8], stamp, stamp))
         if len(batch) >= 20_000:
-            connection.execute(insert(_DIARY), batch)
+            connection.exec_driver_sql(sql, batch)
             count += len(batch)
             batch = []
     if batch:
-        connection.execute(insert(_DIARY), batch)
+        connection.exec_driver_sql(sql, batch)
         count += len(batch)
     return count
 
