@@ -5,13 +5,14 @@ from __future__ import annotations
 
 import sys
 
-from bench import api_bench, interop_bench, pages_bench, pathway_bench
+from bench import api_bench, interop_bench, pages_bench, pathway_bench, worklist_bench
 
 BENCHES = {
     "pathway": pathway_bench.main,
     "api": api_bench.main,
     "interop": interop_bench.main,
     "pages": pages_bench.main,
+    "worklist": worklist_bench.main,
 }
 
 

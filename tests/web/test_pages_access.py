@@ -24,6 +24,7 @@ PUBLIC = 200
 OWN = "own"  # 200 for a patient, the sign-in page for anonymous, 404 for anyone else
 FORM = "form"  # a POST: refused without the form's CSRF token
 CLINIC = "clinic"  # 200 for a clinician of the team, the sign-in page for anonymous, else 403
+CLINICIAN = "clinician"  # 200 for a clinician, the sign-in page for anonymous, 404 for others
 # What each page route answers a GET with; POST routes are checked for CSRF below.
 EXPECT: dict[Route, Any] = {
     ("GET", "/"): PUBLIC,
@@ -48,6 +49,7 @@ EXPECT: dict[Route, Any] = {
     ("POST", "/patients/{patient_id}/notes"): FORM,
     ("POST", "/patients/{patient_id}/findings"): FORM,
     ("POST", "/patients/{patient_id}/medication"): FORM,
+    ("GET", "/invite"): CLINICIAN,
     ("POST", "/selfcheck"): FORM,
     ("POST", "/signin"): FORM,
     ("POST", "/signout"): FORM,
@@ -56,6 +58,7 @@ EXPECT: dict[Route, Any] = {
     ("POST", "/intake"): FORM,
     ("POST", "/diary/{day}"): FORM,
     ("POST", "/my-data/delete"): FORM,
+    ("POST", "/invite"): FORM,
     ("*", "/static"): PUBLIC,
 }
 ROUTES = page_routes(collection_app())
@@ -119,6 +122,8 @@ def test_page_gets(route: Route, world: World, clock: Clock) -> None:
         elif actor == "anonymous":
             expected = 303
             assert r.headers["location"].startswith("/signin?next="), what
+        elif rule == CLINICIAN:
+            expected = 200 if actor.startswith("doc") else 404
         else:
             expected = 200 if actor.startswith("pat") else 404
         assert r.status_code == expected, what

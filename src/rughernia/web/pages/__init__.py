@@ -26,6 +26,7 @@ from rughernia.web.pages import (
     worklist,
 )
 from rughernia.web.pages.frame import PageCtx
+from rughernia.web.pages.invite import router as invite_router
 from rughernia.web.pages.render import HERE
 
 router = APIRouter()
@@ -45,6 +46,7 @@ def home(page: PageCtx) -> Response:
 def install(app: FastAPI) -> None:
     for module in (account, info, selfcheck, patient, plan, course, mydata, worklist, clinic):
         app.include_router(module.router, include_in_schema=False)
+    app.include_router(invite_router, include_in_schema=False)
     app.include_router(router, include_in_schema=False)
     app.mount("/static", StaticFiles(directory=HERE / "static"), name="static")
     errors.install(app)
