@@ -156,3 +156,24 @@ def test_another_team_and_patients_cannot_reach_the_pages(world: World, clock: C
         r = c.get(f"/patients/{pid}", headers=world.h(who))
         assert r.status_code == 403, who
         assert c.get("/worklist", headers=world.h(who)).status_code == 403
+
+
+def test_an_acknowledged_alarm_stays_acknowledged_the_next_day_if_nothing_changed(
+    world: World, clock: Clock
+) -> None:
+    """The patient's page and the worklist agree: the next day's assessment (by the
+    calendar) does not reopen an alarm acknowledged on an unchanged record."""
+    _alarm(world, clock)
+    csrf = signed_in(world, "doc_a")
+    c = world.client
+    pid = world.patient_ids["pat_a"]
+    found = re.search(r'name="assessment_id" value="(\d+)"', c.get(f"/patients/{pid}").text)
+    assert found is not None
+    data = {"csrf": csrf, "assessment_id": found.group(1), "note": "seen by neurologist"}
+    assert c.post(f"/patients/{pid}/alarm", data=data, follow_redirects=False).status_code == 303
+    clock.advance(days=1)
+    signed_in(world, "doc_a")  # the session of yesterday has ended
+    page = c.get(f"/patients/{pid}").text
+    assert 'name="assessment_id"' not in page
+    assert "seen by neurologist" in page
+    assert "Patient A" not in c.get("/worklist?reason=emergency").text

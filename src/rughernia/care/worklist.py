@@ -27,6 +27,7 @@ from rughernia.pathway.acknowledgement import in_force, may_acknowledge
 from rughernia.pathway.model import Triage
 from rughernia.pathway.worklist import PLACES, Place, Standing, place
 from rughernia.store import accounts, worklist
+from rughernia.store import notes as notes_store
 from rughernia.store.tables import FindingAck
 from rughernia.store.worklist import AlarmSeen, Listed
 
@@ -63,10 +64,26 @@ class Worklist:
 
 
 def _in_force(ack: AlarmSeen | None, listed: Listed) -> Triage | None:
-    """An alarm acknowledgement holds while nothing in the record changed after it."""
-    if ack is None or (listed.changed_at is not None and listed.changed_at > ack.at):
+    return alarm_in_force(ack, listed.changed_at)
+
+
+def alarm_in_force(ack: AlarmSeen | None, changed_at: dt.datetime | None) -> Triage | None:
+    """The level an alarm acknowledgement covers while nothing in the record changed after
+    it (a new diary day, the intake, the medication: the clinician looks again)."""
+    if ack is None or (changed_at is not None and changed_at > ack.at):
         return None
     return Triage.from_code(ack.triage)
+
+
+def standing_alarm_acknowledgement(
+    session: Session, patient_id: int, triage: str
+) -> AlarmSeen | None:
+    """The alarm acknowledgement the worklist counts for this record at this triage level
+    (None: none holds), so a patient's page and the worklist say the same. No access
+    check or audit of its own: for a page that has just read the record through one."""
+    ack = worklist.alarm_acknowledgements(session, [], patient_id=patient_id).get(patient_id)
+    level = alarm_in_force(ack, notes_store.record_changed_at(session, patient_id))
+    return ack if level is not None and level >= Triage.from_code(triage) else None
 
 
 def _findings_in_force(acks: list[FindingAck], listed: Listed, today: dt.date) -> list[FindingAck]:

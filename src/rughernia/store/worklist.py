@@ -128,13 +128,15 @@ def patients(session: Session, team_ids: Sequence[int]) -> list[Listed]:
     ]
 
 
-def alarm_acknowledgements(session: Session, team_ids: Sequence[int]) -> dict[int, AlarmSeen]:
-    """Each patient's newest alarm acknowledgement, with the level it acknowledged."""
-    newest = (
-        select(func.max(_ACKS.c.id))
-        .where(_ACKS.c.patient_id.in_(_of_teams(team_ids)))
-        .group_by(_ACKS.c.patient_id)
-    )
+def alarm_acknowledgements(
+    session: Session, team_ids: Sequence[int], *, patient_id: int | None = None
+) -> dict[int, AlarmSeen]:
+    """Each patient's newest alarm acknowledgement (of these teams, or of one patient), with
+    the level it acknowledged."""
+    of = _ACKS.c.patient_id == patient_id
+    if patient_id is None:
+        of = _ACKS.c.patient_id.in_(_of_teams(team_ids))
+    newest = select(func.max(_ACKS.c.id)).where(of).group_by(_ACKS.c.patient_id)
     stmt = (
         select(_ACKS.c.patient_id, _ASSESSMENTS.c.triage, _ACKS.c.user_name, _ACKS.c.at)
         .add_columns(_ACKS.c.note)

@@ -18,7 +18,7 @@ from starlette.concurrency import run_in_threadpool
 from starlette.datastructures import FormData
 from starlette.responses import HTMLResponse, Response
 
-from rughernia.care import alarms, assessment, findings, medication, notes
+from rughernia.care import alarms, assessment, findings, medication, notes, worklist
 from rughernia.care.errors import Invalid
 from rughernia.content import information
 from rughernia.content import load as load_content
@@ -56,6 +56,9 @@ def _view(
     )
     meds = medication.read(session, actor, patient_id, at=at)
     acked = findings.read(session, actor, patient_id, today=today, at=at)
+    # The worklist's rule: an acknowledgement holds until the record changes, also past
+    # the day's new assessment; the page says the same.
+    standing = worklist.standing_alarm_acknowledgement(session, patient_id, now.stored.triage)
     content = load_content()
     case = now.case
     start = case.onset or min((e.date for e in case.diary), default=today)
@@ -69,8 +72,11 @@ def _view(
         patient=now.patient,
         assessment=data,
         stored=now.stored,
-        alarm_open=now.stored.triage in alarms.ALARM_TRIAGE and not now.acknowledged,
+        alarm_open=now.stored.triage in alarms.ALARM_TRIAGE
+        and not now.acknowledged
+        and not standing,
         acknowledgement=now.stored.acknowledgement,
+        standing=standing,
         week=plan.week_of(case),
         checkpoint=plan.checkpoint_date(case, content),
         chart=chart(case.diary, start, baseline),
