@@ -11,7 +11,12 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from rughernia.content import ContentError, load, parse, raw
-from rughernia.pathway.acknowledgement import in_force, may_acknowledge, review_date_problem
+from rughernia.pathway.acknowledgement import (
+    alarm_level_covered,
+    in_force,
+    may_acknowledge,
+    review_date_problem,
+)
 from rughernia.pathway.model import Triage
 
 CONTENT = load()
@@ -125,3 +130,21 @@ def test_the_content_refuses_a_never_entry_that_names_no_finding() -> None:
     del data["acknowledgement"]
     with pytest.raises(ContentError, match="acknowledgement"):
         parse(data)
+
+
+@given(
+    st.sampled_from([Triage.URGENT, Triage.EMERGENCY]),
+    st.datetimes(timezones=st.just(dt.UTC)),
+    st.one_of(
+        st.none(), st.timedeltas(min_value=dt.timedelta(days=-30), max_value=dt.timedelta(days=30))
+    ),
+)
+def test_an_alarm_acknowledgement_holds_exactly_until_the_record_changes(
+    level: Triage, at: dt.datetime, shift: dt.timedelta | None
+) -> None:
+    changed = None if shift is None else at + shift
+    covered = alarm_level_covered(level, at, changed)
+    if changed is not None and changed > at:
+        assert covered is None
+    else:
+        assert covered == level

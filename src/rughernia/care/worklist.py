@@ -23,7 +23,7 @@ from rughernia.care.access import Actor, as_role, refuse
 from rughernia.care.errors import NotFound, invalid
 from rughernia.content import load
 from rughernia.content.worklist import rules_and_words
-from rughernia.pathway.acknowledgement import in_force, may_acknowledge
+from rughernia.pathway.acknowledgement import alarm_level_covered, in_force, may_acknowledge
 from rughernia.pathway.model import Triage
 from rughernia.pathway.worklist import PLACES, Place, Standing, place
 from rughernia.store import accounts, worklist
@@ -68,11 +68,9 @@ def _in_force(ack: AlarmSeen | None, listed: Listed) -> Triage | None:
 
 
 def alarm_in_force(ack: AlarmSeen | None, changed_at: dt.datetime | None) -> Triage | None:
-    """The level an alarm acknowledgement covers while nothing in the record changed after
-    it (a new diary day, the intake, the medication: the clinician looks again)."""
-    if ack is None or (changed_at is not None and changed_at > ack.at):
+    if ack is None:
         return None
-    return Triage.from_code(ack.triage)
+    return alarm_level_covered(Triage.from_code(ack.triage), ack.at, changed_at)
 
 
 def standing_alarm_acknowledgement(

@@ -71,3 +71,18 @@ def review_date_problem(until: dt.date, today: dt.date, content: Content) -> str
         last = (today + dt.timedelta(days=limit)).isoformat()
         return f"must be at most {limit} days ahead (on or before {last})"
     return None
+
+
+def alarm_level_covered(
+    acknowledged: Triage, acknowledged_at: dt.datetime, record_changed_at: dt.datetime | None
+) -> Triage | None:
+    """The triage level an alarm acknowledgement still covers (None: none any more).
+
+    It covers its level (and those below) while nothing in the record changed after it:
+    the next day's assessment by the calendar alone does not reopen it, but a new diary
+    day, intake or medication does, even one that looks harmless (the clinician judged
+    the record as it was; the safer choice, as for ``in_force``).
+    """
+    if record_changed_at is not None and record_changed_at > acknowledged_at:
+        return None
+    return acknowledged
