@@ -16,7 +16,7 @@ from rughernia.interop import codes, fhir_shapes
 from rughernia.interop.errors import BundleInvalid, HookInvalid, PrefetchMissing
 from rughernia.interop.fhir_import import read_case
 from rughernia.interop.texts import text
-from rughernia.pathway import Assessment, Triage
+from rughernia.pathway import Assessment, Case, Triage
 
 SERVICE_ID = "rughernia-patient-view"
 PATIENT = "{{context.patientId}}"
@@ -74,7 +74,13 @@ def discovery() -> dict[str, Any]:
 
 
 def case_from_prefetch(prefetch: Any, today: dt.date, lang: Language) -> dict[str, Any]:
-    """The prefetch of a patient-view call as contract case JSON for ``today``.
+    """The prefetch of a patient-view call as contract case JSON (``prefetch_case``)."""
+    return prefetch_case(prefetch, today, lang)[0]
+
+
+def prefetch_case(prefetch: Any, today: dt.date, lang: Language) -> tuple[dict[str, Any], Case]:
+    """The prefetch of a patient-view call as contract case JSON for ``today``, and that
+    case parsed (the contract parses it once; the caller assesses the parsed one).
 
     Missing required keys: PrefetchMissing (412). A key the client had no data for is
     null (an empty search). Anything malformed: HookInvalid, saying which key and why.
@@ -98,10 +104,10 @@ def case_from_prefetch(prefetch: Any, today: dt.date, lang: Language) -> dict[st
         resources += _search("prefetch." + key, value, kind)
     try:
         case = read_case(resources, today, lang, strict=False)
-        parse_case(case)
+        parsed = parse_case(case)
     except (BundleInvalid, CaseInvalid) as exc:
         raise HookInvalid(f"the prefetched data do not make a case: {exc}") from None
-    return case
+    return case, parsed
 
 
 def _is_outcome(value: Any) -> bool:
