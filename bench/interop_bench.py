@@ -8,18 +8,21 @@ warm-up:
 - ``assess``: ``POST /api/v1/assess`` with that patient's case (read back from the
   FHIR export, so it is the same case), the baseline;
 - ``FHIR export``: ``GET /api/v1/patients/{id}/fhir`` (access, assessment, audit, a
-  Bundle of about 1,500 resources validated with the R4B models);
+  Bundle of about 1,100 resources built as plain JSON, serialised once);
 - ``CDS patient-view``: ``POST /cds-services/rughernia-patient-view`` with the prefetch
   an EHR holding that export would send (every key, the diary too).
 
 The clients are threads of this process (no wrk needed), each with its own
 connection; the JWT check is measured apart (per call, in-process), since a signed
-load needs a new token per call. Results go to ``bench/out/interop.json`` and, as
-Markdown, to standard output. Not a test: run it with ``./dev bench interop``.
+load needs a new token per call, and so are the steps of the two calls (``phases``:
+best of 7, in this process) to say where their time goes. Results go to
+``bench/out/interop.json`` and, as Markdown, to standard output. Not a test: run it
+with ``./dev bench interop``.
 """
 
 from __future__ import annotations
 
+import argparse
 import datetime as dt
 import json
 import shutil
@@ -49,7 +52,7 @@ MAX_LIMIT_MS = 500.0
 OUT = Path(__file__).parent / "out" / "interop.json"
 
 
-def set_up(base: str) -> tuple[str, int, dt.date]:
+def set_up(base: str, days: int = DAYS) -> tuple[str, int, dt.date]:
     """The clinician's token, the patient's id, and today (Amsterdam) as the server sees it."""
     today = dt.datetime.now(ZoneInfo("Europe/Amsterdam")).date()
     with httpx.Client(base_url=base, timeout=120) as c:
@@ -59,9 +62,9 @@ def set_up(base: str) -> tuple[str, int, dt.date]:
         r = c.post("/api/v1/patients", json={"display_name": "Bench year"})
         r.raise_for_status()
         pid: int = r.json()["patient"]["id"]
-        onset = today - dt.timedelta(days=DAYS)
+        onset = today - dt.timedelta(days=days)
         c.put(f"/api/v1/patients/{pid}/intake", json=intake(onset)).raise_for_status()
-        for n in range(DAYS):
+        for n in range(days):
             day = (today - dt.timedelta(days=n)).isoformat()
             entry = {"leg_pain": 2 + n % 6, "back_pain": 2, "pain_tolerable": True}
             entry["paracetamol_mg"] = 2000
@@ -153,7 +156,38 @@ def jwt_cost_ms() -> float:
     return min(timeit.repeat(once, number=200, repeat=5)) / 200 * 1000
 
 
-def main() -> None:
+def phases(bundle: dict[str, Any], hook: dict[str, Any], today: dt.date) -> dict[str, float]:
+    """Milliseconds of each step of the two calls, in-process, best of 7 (the same case)."""
+    from rughernia.content import load as content
+    from rughernia.contract import parse_case
+    from rughernia.contract.json_depth import check_depth
+    from rughernia.interop.cds import case_from_prefetch
+    from rughernia.interop.fhir_export import PatientRef
+    from rughernia.interop.fhir_export import bundle as build
+    from rughernia.pathway import assess
+    from rughernia.web.api.inputs import _nul_path  # the JSON body's NUL check
+
+    case = parse_case(case_from_bundle(bundle, today))
+    a = assess(case, content())
+    ref = PatientRef("1", "Bench year")
+    raw = json.dumps(hook).encode()
+    steps: dict[str, Any] = {
+        "export: bundle()": lambda: build(case, a, ref),
+        "export: json.dumps": lambda: json.dumps(bundle, ensure_ascii=False).encode(),
+        "cds: check_depth(body)": lambda: check_depth(raw),
+        "cds: json.loads(body)": lambda: json.loads(raw.decode()),
+        "cds: NUL check of the body": lambda: _nul_path(hook, ""),
+        "cds: case_from_prefetch()": lambda: case_from_prefetch(hook["prefetch"], today, "nl"),
+        "both: assess()": lambda: assess(case, content()),
+    }
+    return {k: min(timeit.repeat(f, number=3, repeat=7)) / 3 * 1000 for k, f in steps.items()}
+
+
+def main(argv: list[str] | None = None) -> None:
+    """``./dev bench interop`` runs a year; ``./dev bench interop --days 56`` the checkpoint."""
+    parser = argparse.ArgumentParser(prog="python -m bench.interop_bench")
+    parser.add_argument("--days", type=int, default=DAYS, help="diary days of the patient")
+    days = parser.parse_args(argv or []).days
     workdir = Path(tempfile.mkdtemp(prefix="rughernia-bench-interop-"))
     try:
         server = Server(f"sqlite:///{workdir / 'bench.db'}", workdir, workers=2)
@@ -163,20 +197,21 @@ def main() -> None:
         server.cli(*add, "--password", PASSWORD)
         server.start()
         try:
-            results = run(server.base)
+            results = run(server.base, days)
         finally:
             server.stop()
     finally:
         shutil.rmtree(workdir, ignore_errors=True)
     OUT.parent.mkdir(exist_ok=True)
-    OUT.write_text(json.dumps(results, indent=2))
+    out = OUT if days == DAYS else OUT.with_name(f"interop-{days}d.json")
+    out.write_text(json.dumps(results, indent=2))
     report(results)
 
 
-def run(base: str) -> dict[str, Any]:
+def run(base: str, days: int = DAYS) -> dict[str, Any]:
     t0 = time.perf_counter()
-    bearer, pid, today = set_up(base)
-    print(f"  set up {DAYS} diary days in {time.perf_counter() - t0:.0f} s", file=sys.stderr)
+    bearer, pid, today = set_up(base, days)
+    print(f"  set up {days} diary days in {time.perf_counter() - t0:.0f} s", file=sys.stderr)
     auth = {"Authorization": bearer}
     bundle = httpx.get(f"{base}/api/v1/patients/{pid}/fhir", headers=auth, timeout=60).json()
     case = case_from_bundle(bundle, today)
@@ -208,12 +243,13 @@ def run(base: str) -> dict[str, Any]:
     for r in results.values():
         r["ratio"] = r["rps"] / baseline
     results["meta"] = {
-        "diary_days": DAYS,
+        "diary_days": days,
         "clients": CLIENTS,
         "duration_s": DURATION_S,
         "bundle_entries": len(bundle["entry"]),
         "bundle_bytes": len(json.dumps(bundle)),
         "jwt_verify_ms": jwt_cost_ms(),
+        "phases_ms": phases(bundle, hook, today),
         "python": sys.version.split()[0],
         "when": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
     }
@@ -227,6 +263,8 @@ def report(results: dict[str, Any]) -> None:
         f"{meta['duration_s']} s each; Bundle {meta['bundle_entries']} entries, "
         f"{meta['bundle_bytes'] / 1e6:.2f} MB; JWT check {meta['jwt_verify_ms']:.2f} ms\n"
     )
+    steps = ", ".join(f"{k} {v:.1f}" for k, v in meta["phases_ms"].items())
+    print(f"Steps, ms in-process (best of 7): {steps}\n")
     print("| endpoint | req/s | ratio to assess | p50 ms | p99 ms | max ms | errors | targets |")
     print("|---|---|---|---|---|---|---|---|")
     for label, r in results.items():

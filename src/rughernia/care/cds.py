@@ -19,7 +19,6 @@ from sqlalchemy.orm import Session
 from rughernia.care.errors import CdsPrefetchMissing, CdsRequestInvalid, CdsTokenRefused
 from rughernia.content import load
 from rughernia.content.questionnaire import Language
-from rughernia.contract import parse_case
 from rughernia.interop import HookInvalid, PrefetchMissing, TokenRefused, cds
 from rughernia.interop.cds_feedback import parse_feedback
 from rughernia.interop.cds_jwt import LEEWAY_SECONDS, verify_jwt
@@ -88,12 +87,12 @@ def patient_view(body: Any, *, today: dt.date, lang: Language, patient_page: str
     for the link shown when the EHR's Patient carries our patient id."""
     prefetch = _hook_request(body, "patient-view")
     try:
-        data = cds.case_from_prefetch(prefetch, today, lang)
+        _, case = cds.prefetch_case(prefetch, today, lang)
     except PrefetchMissing as exc:
         raise CdsPrefetchMissing("Required prefetch is missing", str(exc)) from None
     except HookInvalid as exc:
         raise CdsRequestInvalid("The CDS Hooks request is malformed", str(exc)) from None
-    assessment = assess(parse_case(data), load())
+    assessment = assess(case, load())
     ours = cds.our_patient_id(prefetch)
     link = None if ours is None else patient_page.format(id=ours)
     return {"cards": cds.cards(assessment, lang, link, uuid=str(uuid.uuid4()))}

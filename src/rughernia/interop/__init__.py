@@ -2,8 +2,10 @@
 
 No I/O and no clock: dates, ids, the time and the store of seen JWT ids are
 arguments. Imports only ``rughernia.pathway``, ``rughernia.contract``,
-``rughernia.content``, fhir.resources, joserfc and the standard library
-(``tests/interop/test_imports.py`` enforces it).
+``rughernia.content``, pydantic, joserfc and the standard library
+(``tests/interop/test_imports.py`` enforces it). Not fhir.resources: what we write
+is plain JSON, validated with its models in the tests (a year's Bundle took 330 ms
+a request to validate); what we read is checked by ``fhir_shapes``.
 
 - ``fhir_export.bundle``: a patient's case and assessment as a Bundle (collection)
 - ``fhir_import.case_from_bundle``: that Bundle back into case JSON (round trip)
@@ -12,8 +14,8 @@ arguments. Imports only ``rughernia.pathway``, ``rughernia.contract``,
 - ``cds``: discovery, prefetch to case, assessment to cards; ``cds_jwt.verify_jwt``
 
 FHIR version: the EHRs we meet speak FHIR R4 (4.0.1). fhir.resources 8 ships
-models for R5 (its default), R4B (4.3.0), STU3 and DSTU2, but not R4; we build
-and validate with its R4B models (``fhir.resources.R4B``), the closest to R4.
+models for R5 (its default), R4B (4.3.0), STU3 and DSTU2, but not R4; the tests
+validate what we build with its R4B models (``fhir.resources.R4B``), the closest to R4.
 R4B is R4 with changes confined to the medication-definition, evidence and
 subscription resources; the resources used here (Bundle, Patient, Condition,
 Observation, MedicationStatement, RiskAssessment, Flag, CarePlan,

@@ -10,21 +10,13 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from fhir.resources.R4B.bundle import Bundle
-from fhir.resources.R4B.patient import Patient
-
 from rughernia.content.questionnaire import Language
 from rughernia.contract import CaseInvalid, parse_case
-from rughernia.interop import codes
-from rughernia.interop.errors import (
-    BundleInvalid,
-    HookInvalid,
-    PrefetchMissing,
-    validation_errors,
-)
+from rughernia.interop import codes, fhir_shapes
+from rughernia.interop.errors import BundleInvalid, HookInvalid, PrefetchMissing
 from rughernia.interop.fhir_import import read_case
 from rughernia.interop.texts import text
-from rughernia.pathway import Assessment, Triage
+from rughernia.pathway import Assessment, Case, Triage
 
 SERVICE_ID = "rughernia-patient-view"
 PATIENT = "{{context.patientId}}"
@@ -82,7 +74,13 @@ def discovery() -> dict[str, Any]:
 
 
 def case_from_prefetch(prefetch: Any, today: dt.date, lang: Language) -> dict[str, Any]:
-    """The prefetch of a patient-view call as contract case JSON for ``today``.
+    """The prefetch of a patient-view call as contract case JSON (``prefetch_case``)."""
+    return prefetch_case(prefetch, today, lang)[0]
+
+
+def prefetch_case(prefetch: Any, today: dt.date, lang: Language) -> tuple[dict[str, Any], Case]:
+    """The prefetch of a patient-view call as contract case JSON for ``today``, and that
+    case parsed (the contract parses it once; the caller assesses the parsed one).
 
     Missing required keys: PrefetchMissing (412). A key the client had no data for is
     null (an empty search). Anything malformed: HookInvalid, saying which key and why.
@@ -106,10 +104,10 @@ def case_from_prefetch(prefetch: Any, today: dt.date, lang: Language) -> dict[st
         resources += _search("prefetch." + key, value, kind)
     try:
         case = read_case(resources, today, lang, strict=False)
-        parse_case(case)
+        parsed = parse_case(case)
     except (BundleInvalid, CaseInvalid) as exc:
         raise HookInvalid(f"the prefetched data do not make a case: {exc}") from None
-    return case
+    return case, parsed
 
 
 def _is_outcome(value: Any) -> bool:
@@ -120,26 +118,22 @@ def _patient(value: Any) -> dict[str, Any]:
     if not isinstance(value, dict) or value.get("resourceType") != "Patient":
         raise HookInvalid("prefetch.patient must be a FHIR Patient resource")
     try:
-        Patient.model_validate(value)
-    except ValueError as exc:
-        raise HookInvalid(f"prefetch.patient: {_first(exc)}") from None
+        fhir_shapes.check_resource(value, "Patient")
+    except fhir_shapes.ShapeError as exc:
+        raise HookInvalid(f"prefetch.patient: {fhir_shapes.first(exc)}") from None
     return value
 
 
-def _first(exc: ValueError) -> str:
-    first = validation_errors(exc)[0]
-    return f"{'.'.join(str(p) for p in first['loc'])}: {first['msg']}"
-
-
 def _search(key: str, value: Any, kind: str) -> list[dict[str, Any]]:
-    """A searchset Bundle's matches (outcomes and includes left out), validated (R4B)."""
+    """A searchset Bundle's matches (outcomes and includes left out), each checked in the
+    fields we read (``fhir_shapes``); a match we cannot read is an error, never skipped."""
     if not isinstance(value, dict) or value.get("resourceType") != "Bundle":
         raise HookInvalid(f"{key} must be a searchset Bundle")
     try:
-        Bundle.model_validate(value)
-    except ValueError as exc:
-        raise HookInvalid(f"{key}: {_first(exc)}") from None
-    out = []
+        fhir_shapes.check_bundle(value)
+    except fhir_shapes.ShapeError as exc:
+        raise HookInvalid(f"{key}: {fhir_shapes.first(exc)}") from None
+    out, places = [], []
     for i, entry in enumerate(value.get("entry", [])):
         resource = entry.get("resource")
         mode = (entry.get("search") or {}).get("mode", "match")
@@ -148,6 +142,13 @@ def _search(key: str, value: Any, kind: str) -> list[dict[str, Any]]:
         if resource.get("resourceType") != kind:
             raise HookInvalid(f"{key}.entry[{i}] must be a {kind}")
         out.append(resource)
+        places.append(i)
+    try:
+        fhir_shapes.check_resources(out, kind)
+    except fhir_shapes.ShapeError as exc:
+        (n, *rest), msg = exc.errors[0]
+        path = fhir_shapes.where(("entry", places[int(n)], "resource", *rest))
+        raise HookInvalid(f"{key}: {path}: {msg}") from None
     return out
 
 

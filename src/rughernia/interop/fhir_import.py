@@ -13,12 +13,10 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from fhir.resources.R4B.bundle import Bundle
-
-from rughernia.interop import codes, fhir_case
-from rughernia.interop.errors import BundleInvalid, ResponseInvalid, validation_errors
+from rughernia.interop import codes, fhir_case, fhir_shapes
+from rughernia.interop.errors import BundleInvalid, ResponseInvalid
 from rughernia.interop.questionnaire_items import canonical
-from rughernia.interop.questionnaires import entry_from_validated
+from rughernia.interop.questionnaires import check_entries, entry_from_validated
 
 Problems = list[tuple[str, str]]
 COUNTED = frozenset({"final", "amended", "corrected"})
@@ -29,14 +27,30 @@ def case_from_bundle(bundle: Any, today: dt.date) -> dict[str, Any]:
     """Our exported Bundle as case JSON for ``today``, or BundleInvalid naming each problem."""
     if not isinstance(bundle, dict) or bundle.get("resourceType") != "Bundle":
         raise BundleInvalid([("", "must be a FHIR Bundle (a JSON object)")])
-    try:
-        Bundle.model_validate(bundle)
-    except ValueError as exc:
-        found = validation_errors(exc)
-        raise BundleInvalid([(_loc(e["loc"]), str(e["msg"])) for e in found]) from None
-    resources = [e["resource"] for e in bundle.get("entry", []) if "resource" in e]
+    _check(bundle)
+    resources = [e["resource"] for e in bundle.get("entry", [])]
     language = bundle.get("language") or _patient_language(resources) or "nl"
     return read_case(resources, today, language, strict=True)
+
+
+def _check(bundle: dict[str, Any]) -> None:
+    """Every entry holds a resource, and each resource the fields we read as we read them."""
+    try:
+        fhir_shapes.check_bundle(bundle)
+    except fhir_shapes.ShapeError as exc:
+        raise BundleInvalid([(fhir_shapes.where(loc), msg) for loc, msg in exc.errors]) from None
+    problems: Problems = []
+    for i, entry in enumerate(bundle.get("entry", [])):
+        if "resource" not in entry:
+            problems.append((f"entry.{i}.resource", "is required: an entry of ours holds one"))
+            continue
+        try:
+            fhir_shapes.check_resource(entry["resource"])
+        except fhir_shapes.ShapeError as exc:
+            at = ("entry", i, "resource")
+            problems += [(fhir_shapes.where((*at, *loc)), msg) for loc, msg in exc.errors]
+    if problems:
+        raise BundleInvalid(problems)
 
 
 def read_case(
@@ -104,15 +118,19 @@ def _diary(
     problems: Problems,
     strict: bool,
 ) -> list[dict[str, Any]]:
-    days: dict[str, dict[str, Any]] = {}
+    read: list[tuple[dict[str, Any], dict[str, Any]]] = []
     for qr in responses:
         if str(qr.get("questionnaire", "")).split("|")[0] not in DIARY_URLS:
             continue
         try:
-            entry = entry_from_validated(qr)
+            read.append((qr, entry_from_validated(qr, check=False)))
         except ResponseInvalid as exc:
-            place = f"QuestionnaireResponse {str(qr.get('authored', ''))[:10]}"
-            problems += [(f"{place} {link}".strip(), msg) for link, msg in exc.problems]
+            problems += _named(qr, exc.problems)
+    wrong = check_entries([entry for _, entry in read])
+    days: dict[str, dict[str, Any]] = {}
+    for i, (qr, entry) in enumerate(read):
+        if i in wrong:
+            problems += _named(qr, wrong[i])
             continue
         if entry["date"] in days:
             problems.append((f"QuestionnaireResponse {entry['date']}", "two diary days, one date"))
@@ -157,6 +175,11 @@ def _diary(
     return [days[day] for day in sorted(days)]
 
 
+def _named(qr: dict[str, Any], found: Problems) -> Problems:
+    place = f"QuestionnaireResponse {str(qr.get('authored', ''))[:10]}"
+    return [(f"{place} {link}".strip(), msg) for link, msg in found]
+
+
 def _patient_language(resources: list[dict[str, Any]]) -> str | None:
     for r in resources:
         if r.get("resourceType") == "Patient":
@@ -165,7 +188,3 @@ def _patient_language(resources: list[dict[str, Any]]) -> str | None:
                 if code in ("nl", "en"):
                     return code
     return None
-
-
-def _loc(loc: Any) -> str:
-    return ".".join(str(p) for p in loc)
