@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import gc
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
@@ -86,4 +87,9 @@ def _cds_trust(settings: Settings) -> Trust:
 
 def app_from_env() -> FastAPI:
     """For ``uvicorn --factory`` (``rughernia serve``): settings from RUGHERNIA_* variables."""
-    return create_app(Settings.from_env())
+    app = create_app(Settings.from_env())
+    # What start-up made (modules, content, templates) lives as long as the process: moved
+    # out of the collector's sight, a full collection no longer walks it each time a large
+    # answer (a year's FHIR Bundle) is built. Measured: 17 ms to build it, 6 ms after.
+    gc.freeze()
+    return app
