@@ -59,7 +59,14 @@ def _diary_response(clock: Clock) -> dict[str, Any]:
 
 
 def _intake(clock: Clock) -> dict[str, Any]:
-    return intake_for(clock.today - dt.timedelta(days=21), saddle_numbness=True)
+    # The cancer history: a finding that may be acknowledged until a date, beside the alarm.
+    onset = clock.today - dt.timedelta(days=21)
+    return intake_for(onset, saddle_numbness=True, red_flags={"cancer_history": True})
+
+
+def _finding_ack(clock: Clock) -> dict[str, Any]:
+    until = (clock.today + dt.timedelta(days=30)).isoformat()
+    return {"code": "REDFLAG_CANCER_HISTORY", "until": until, "note": NEUTRAL}
 
 
 CLINICIANS_ONLY = (("doc_b", "A", 404), ("pat_a", "A", 403), ("doc_a", "missing", 404))
@@ -101,6 +108,19 @@ AUDITED: dict[Route, Audited] = {
     ("GET", P + "/assessments/{assessment_id}"): Audited("assessment.history", actor="pat_a"),
     ("POST", P + "/alarms/{assessment_id}/acknowledge"): Audited(
         "alarm.acknowledge", body=lambda _c: {"note": NEUTRAL}, refused=CLINICIANS_ONLY
+    ),
+    ("POST", P + "/medication/preview"): Audited(
+        "medication.preview",
+        body=lambda c: {"step": 2, "nsaid": "naproxen", "nsaid_since": c.today.isoformat()},
+        refused=CLINICIANS_ONLY,
+    ),
+    ("GET", P + "/notes"): Audited("note.read", refused=CLINICIANS_ONLY),
+    ("POST", P + "/notes"): Audited(
+        "note.write", ok=201, body=lambda _c: {"text": NEUTRAL}, refused=CLINICIANS_ONLY
+    ),
+    ("GET", P + "/finding-acknowledgements"): Audited("finding.read", refused=CLINICIANS_ONLY),
+    ("POST", P + "/finding-acknowledgements"): Audited(
+        "finding.acknowledge", ok=201, body=_finding_ack, refused=CLINICIANS_ONLY
     ),
     ("POST", P + "/password-reset"): Audited(
         "password_reset.issue", ok=201, refused=(*CLINICIANS_ONLY, ("admin", "A", 403))

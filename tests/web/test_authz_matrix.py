@@ -493,6 +493,33 @@ class Record(Rule):
         return out
 
 
+class FindingAck(Record):
+    """Acknowledging a finding until a date: the records get a finding that may be (a cancer
+    history beside the alarm) before the cells are sent, so the allowed one succeeds."""
+
+    def cells(self, scene: Scene, path: str, method: str, actor: str) -> list[Cell]:
+        for p in PATIENTS:
+            intake = intake_for(
+                scene.onset, saddle_numbness=True, red_flags={"cancer_history": True}
+            )
+            r = scene.client.put(
+                f"/api/v1/patients/{scene.pids[p]}/intake",
+                json=intake,
+                headers=scene.h(f"doc_{p.lower()}"),
+            )
+            assert r.status_code == 200, r.text
+        return super().cells(scene, path, method, actor)
+
+
+def _finding_ack(scene: Scene) -> dict[str, Any]:
+    until = (scene.clock.today + dt.timedelta(days=30)).isoformat()
+    return {"code": "REDFLAG_CANCER_HISTORY", "until": until, "note": NEUTRAL}
+
+
+def _naproxen(scene: Scene) -> dict[str, Any]:
+    return {"step": 2, "nsaid": "naproxen", "nsaid_since": scene.today}
+
+
 def _gone(scene: Scene, p: str) -> Callable[[Any], None]:
     def check(_r: Any) -> None:
         doc = f"doc_{p.lower()}"
@@ -583,6 +610,11 @@ EXPECT: dict[Route, Rule] = {
     ("GET", P + "/assessments/{assessment_id}"): Record(),
     ("POST", P + "/alarms/{assessment_id}/acknowledge"): Record(CLINICIAN, body={"note": NEUTRAL}),
     ("POST", P + "/password-reset"): Record(CLINICIAN, 201),
+    ("POST", P + "/medication/preview"): Record(CLINICIAN, body=_naproxen),
+    ("GET", P + "/notes"): Record(CLINICIAN),
+    ("POST", P + "/notes"): Record(CLINICIAN, 201, body={"kind": "mri", "text": NEUTRAL}),
+    ("GET", P + "/finding-acknowledgements"): Record(CLINICIAN),
+    ("POST", P + "/finding-acknowledgements"): FindingAck(CLINICIAN, 201, body=_finding_ack),
     ("GET", P + "/export"): Record(),
     ("GET", P + "/fhir"): Record(),
     ("GET", P + "/fhir/QuestionnaireResponse/{date}"): Record(),

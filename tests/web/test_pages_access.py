@@ -23,6 +23,7 @@ ACTORS = ("anonymous", "pat_a", "pat_b", "doc_a", "admin")
 PUBLIC = 200
 OWN = "own"  # 200 for a patient, the sign-in page for anonymous, 404 for anyone else
 FORM = "form"  # a POST: refused without the form's CSRF token
+CLINIC = "clinic"  # 200 for a clinician of the team, the sign-in page for anonymous, else 403
 CLINICIAN = "clinician"  # 200 for a clinician, the sign-in page for anonymous, 404 for others
 # What each page route answers a GET with; POST routes are checked for CSRF below.
 EXPECT: dict[Route, Any] = {
@@ -42,6 +43,12 @@ EXPECT: dict[Route, Any] = {
     ("GET", "/my-data"): OWN,
     ("GET", "/my-data/export.json"): OWN,
     ("GET", "/my-data/delete"): OWN,
+    ("GET", "/worklist"): CLINIC,
+    ("GET", "/patients/{patient_id}"): CLINIC,
+    ("POST", "/patients/{patient_id}/alarm"): FORM,
+    ("POST", "/patients/{patient_id}/notes"): FORM,
+    ("POST", "/patients/{patient_id}/findings"): FORM,
+    ("POST", "/patients/{patient_id}/medication"): FORM,
     ("GET", "/invite"): CLINICIAN,
     ("POST", "/selfcheck"): FORM,
     ("POST", "/signin"): FORM,
@@ -72,9 +79,10 @@ def test_every_page_route_has_an_expectation() -> None:
     assert not set(EXPECT) - set(ROUTES), "rows for page routes that no longer exist"
 
 
-def _url(path: str, clock: Clock) -> str:
+def _url(path: str, clock: Clock, world: World) -> str:
     return (
         path.replace("{topic}", "alarm")
+        .replace("{patient_id}", str(world.patient_ids["pat_a"]))
         .replace("{day}", clock.today.isoformat())
         .replace("/static", "/static/app.css")
     )
@@ -102,13 +110,15 @@ def _plant(world: World, clock: Clock) -> dict[str, str]:
 @pytest.mark.parametrize("route", [r for r in EXPECT if EXPECT[r] != FORM], ids=route_id)
 def test_page_gets(route: Route, world: World, clock: Clock) -> None:
     markers = _plant(world, clock)
-    url = _url(route[1], clock)
+    url = _url(route[1], clock, world)
     for actor in ACTORS:
         r = world.client.get(url, headers=_headers(world, actor), follow_redirects=False)
         what = f"{actor} GET {url} -> {r.status_code}"
         rule = EXPECT[route]
         if rule == PUBLIC:
-            expected = 303 if (url == "/" and actor.startswith("pat")) else 200
+            expected = 303 if (url == "/" and actor.startswith(("pat", "doc"))) else 200
+        elif rule == CLINIC:
+            expected = {"anonymous": 303, "doc_a": 200}.get(actor, 403)
         elif actor == "anonymous":
             expected = 303
             assert r.headers["location"].startswith("/signin?next="), what
@@ -120,6 +130,9 @@ def test_page_gets(route: Route, world: World, clock: Clock) -> None:
         if route[1] != "/static":
             assert r.headers["cache-control"] == "no-store", what
         for p, marker in markers.items():
+            own = (actor == f"pat_{p}" and rule == OWN) or (actor == "doc_a" and p == "a")
+            if rule == CLINIC and own:
+                continue
             if actor != f"pat_{p}" or rule != OWN:
                 assert marker not in r.text, f"{marker} leaked: {what}"
         if rule == OWN and actor.startswith("pat") and route[1] in ("/diary/{day}", "/diary"):
@@ -130,7 +143,7 @@ def test_page_gets(route: Route, world: World, clock: Clock) -> None:
 def test_forms_without_the_csrf_token_change_nothing(
     route: Route, world: World, app: Any, clock: Clock
 ) -> None:
-    url = _url(route[1], clock)
+    url = _url(route[1], clock, world)
     form = {"leg_pain": "7", "back_pain": "2", "username": "pat_a", "password": "x" * 12}
     with app.state.rughernia.sessions() as s:
         before = s.scalar(select(func.count()).select_from(DiaryRow))

@@ -72,9 +72,9 @@ class Server:
             self.proc.wait(10)
 
 
-def add_clinician(database_url: str, cwd: Path) -> None:
-    """The clinician ``doc`` of team T, made with ``rughernia user add`` as an operator would."""
-    add = [RUGHERNIA, "user", "add", "doc", "--role", "clinician", "--team", "T"]
+def add_clinician(database_url: str, cwd: Path, name: str = "doc", team: str = "T") -> None:
+    """A clinician (``doc`` of team T), made with ``rughernia user add`` as an operator would."""
+    add = [RUGHERNIA, "user", "add", name, "--role", "clinician", "--team", team]
     done = subprocess.run(
         [*add, "--password", PASSWORD],
         env=_env(database_url),

@@ -9,9 +9,11 @@ checked, the outcome audited, the transaction committed in one place.
 
     diary.py       list, read and save a diary day (saving re-assesses)
     intake.py      read and write the intake (writing re-assesses)
-    medication.py  read and change the medication step (a change re-assesses)
+    medication.py  read and change the medication step (a change re-assesses); preview one
     assessment.py  assess as of a date (stored when it changed), the history
     alarms.py      acknowledge an alarm
+    findings.py    acknowledge a finding until a review date; the acknowledgements in force
+    notes.py       the clinicians' notes (a note, an MRI or a referral arranged)
     privacy.py     export, the access log, erasure
     patients.py    the list, a new patient with an invitation, one patient
     accounts.py    accounts and teams, redeeming an invitation

@@ -9,9 +9,16 @@ from typing import Any
 from sqlalchemy.orm import Session
 
 from rughernia.care.access import Actor, on_record
-from rughernia.store import accounts, assessments, audit, record
+from rughernia.store import accounts, assessments, audit, notes, record
 from rughernia.store.record import Patient
-from rughernia.store.tables import AlarmAck, AssessmentRow, AuditRow, MedicationChange
+from rughernia.store.tables import (
+    AlarmAck,
+    AssessmentRow,
+    AuditRow,
+    ClinicalNote,
+    FindingAck,
+    MedicationChange,
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -69,6 +76,9 @@ class Export:
     medication: dict[str, Any]
     medication_history: list[tuple[MedicationChange, dict[str, Any]]]
     assessments: list[tuple[AssessmentRow, AlarmAck | None]]
+    # The clinicians' notes and acknowledged findings are about the patient too: theirs to see.
+    notes: list[ClinicalNote]
+    finding_acknowledgements: list[FindingAck]
     access_log: list[LogEntry]
 
 
@@ -88,6 +98,8 @@ def export(session: Session, actor: Actor, patient_id: int, *, at: dt.datetime) 
                 (c, record.medication_dict(c)) for c in record.medication_history(session, row.id)
             ],
             assessments=[(a, acks.get(a.id)) for a in stored],
+            notes=notes.notes(session, row.id),
+            finding_acknowledgements=notes.finding_acks(session, row.id),
             access_log=_log(session, row),
         )
     return out
@@ -105,6 +117,7 @@ def erase(session: Session, actor: Actor, patient_id: int, *, at: dt.datetime) -
     """Erase the record and the patient's account (the patient, or an admin on request).
 
     The audit record names the action and the old id, nothing of the record itself.
+    ON DELETE CASCADE takes the clinicians' notes and acknowledged findings along.
     """
     roles = ("patient", "admin")
     with on_record(session, actor, patient_id, "patient.erase", at=at, roles=roles) as step:

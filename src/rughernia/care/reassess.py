@@ -31,6 +31,7 @@ from rughernia.store.audit import Actor
 ACTION = "assessment.reassess"
 CAUSE = "reassess"
 CHUNK = 200  # patients per transaction
+UNCHUNKED = None  # all stale patients in one transaction (the worklist's own run)
 # The run acts for nobody signed in: no user id, like an anonymous caller, but a role
 # and name that say which system did it (an anonymous caller has neither).
 SYSTEM = Actor(user_id=None, username="rughernia reassess", role="system", client_address=None)
@@ -41,7 +42,7 @@ class Plan:
     """What a run will do: the day, the team (None: every team) and the counts before it."""
 
     today: dt.date
-    team_id: int | None
+    team_ids: tuple[int, ...] | None  # None: every team
     patients: int
     stale: int  # to re-assess (the progress bar's total)
     current: int  # with an assessment of ``today`` already
@@ -58,17 +59,23 @@ class Tally:
 def plan(session: Session, today: dt.date, *, team: str | None = None) -> Plan:
     """The run as of ``today`` for ``team`` (a name) or every team; ``NotFound`` for an
     unknown team. One or two queries; ends the read's transaction."""
-    team_id = None
+    team_ids = None
     if team is not None:
         found = accounts.team_by_name(session, team)
         if found is None:
             raise NotFound("No such team", f"there is no team named {team!r}")
-        team_id = found.id
-    counts = assessments.freshness(session, today, team_id=team_id)
+        team_ids = (found.id,)
+    return plan_for(session, today, team_ids)
+
+
+def plan_for(session: Session, today: dt.date, team_ids: tuple[int, ...] | None) -> Plan:
+    """The run as of ``today`` for these teams (None: every team); one query; ends the
+    read's transaction."""
+    counts = assessments.freshness(session, today, team_ids=team_ids)
     session.rollback()
     return Plan(
         today=today,
-        team_id=team_id,
+        team_ids=team_ids,
         patients=counts.patients,
         stale=counts.stale,
         current=counts.with_intake - counts.stale,
@@ -81,7 +88,7 @@ def run(
     plan: Plan,
     *,
     at: dt.datetime,
-    chunk: int = CHUNK,
+    chunk: int | None = CHUNK,
     progress: Callable[[int], None] | None = None,
 ) -> Tally:
     """Re-assess the stale records of ``plan``, ``chunk`` patients per transaction, each
@@ -91,7 +98,7 @@ def run(
     after = 0
     while True:
         patients = assessments.stale_patients(
-            session, plan.today, team_id=plan.team_id, after=after, limit=chunk
+            session, plan.today, team_ids=plan.team_ids, after=after, limit=chunk
         )
         if not patients:
             break

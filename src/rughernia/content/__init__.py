@@ -15,7 +15,7 @@ from functools import cache
 from importlib import resources
 from typing import Any, Literal
 
-from rughernia.pathway.model import CodeContent, Content, Thresholds, Triage
+from rughernia.pathway.model import AckRules, CodeContent, Content, Thresholds, Triage
 
 LANGUAGES: tuple[str, ...] = ("nl", "en")
 
@@ -37,20 +37,47 @@ def load() -> Content:
 
 
 def parse(data: dict[str, Any]) -> Content:
+    codes = {
+        **_codes(data["findings"], "finding"),
+        **_codes(data["advice"], "advice"),
+    }
     return Content(
         version=str(data["version"]),
         thresholds=_thresholds(data["thresholds"]),
-        codes={
-            **_codes(data["findings"], "finding"),
-            **_codes(data["advice"], "advice"),
-        },
+        codes=codes,
         triage_text={
             level.code: _texts(f"triage.{level.code}", data["triage"][level.code])
             for level in Triage
         },
         dose_times=_dose_times(data.get("dose_times", {})),
         dose_clock=_dose_clock(data.get("dose_clock", {})),
+        acknowledgement=_acknowledgement(data.get("acknowledgement"), codes),
     )
+
+
+def _acknowledgement(table: Any, codes: dict[str, CodeContent]) -> AckRules:
+    """The findings never to acknowledge, each ``PREFIX_*`` expanded to the findings it
+    names. A missing table, or an entry that names no finding, is an error: a typo must
+    not quietly let an alarm be acknowledged."""
+    where = "acknowledgement"
+    if not isinstance(table, dict) or "source" not in table:
+        raise ContentError(f"{where}: needs a table with a source, never and max_days")
+    never, findings = table.get("never"), [c for c, v in codes.items() if v.kind == "finding"]
+    if not isinstance(never, list) or not all(isinstance(n, str) for n in never):
+        raise ContentError(f"{where}.never: needs a list of finding codes")
+    out: set[str] = set()
+    for entry in never:
+        if entry.endswith("*"):
+            found = {c for c in findings if c.startswith(entry[:-1])}
+        else:
+            found = {entry} & set(findings)
+        if not found:
+            raise ContentError(f"{where}.never: {entry!r} names no finding")
+        out |= found
+    max_days = table.get("max_days")
+    if not isinstance(max_days, int) or isinstance(max_days, bool) or max_days < 1:
+        raise ContentError(f"{where}.max_days: needs a whole number of days, 1 or more")
+    return AckRules(frozenset(out), max_days)
 
 
 _CLOCK = re.compile(r"([01][0-9]|2[0-3]):[0-5][0-9]")

@@ -264,6 +264,17 @@ class Thresholds:
 
 
 @dataclass(frozen=True, slots=True)
+class AckRules:
+    """Which findings a clinician may acknowledge until a review date, and how far ahead.
+
+    ``never`` holds the codes themselves (a pattern in the content is expanded on loading).
+    """
+
+    never: frozenset[str]
+    max_days: int
+
+
+@dataclass(frozen=True, slots=True)
 class Content:
     version: str
     thresholds: Thresholds
@@ -271,5 +282,7 @@ class Content:
     triage_text: dict[str, dict[str, str]]  # triage code -> language -> text
     # How a text says "{low} to {high} times" a day, per language: range_nl, single_en, ...
     dose_times: dict[str, str]
+    # No default: content without the rules would let any finding be acknowledged.
+    acknowledgement: AckRules
     # The clock times of the plan's fixed paracetamol doses, "HH:MM", earliest first (L5).
     dose_clock: tuple[str, ...] = ("08:00", "12:00", "16:00", "20:00")

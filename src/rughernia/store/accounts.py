@@ -81,6 +81,17 @@ def team_ids_of(session: Session, user_id: int) -> list[int]:
     return sorted(session.scalars(_TEAM_IDS, {"user_id": user_id}))
 
 
+def teams_of(session: Session, user_id: int) -> list[tuple[int, str]]:
+    """A user's teams (id, name), by name."""
+    stmt = (
+        select(Team.id, Team.name)
+        .join(TeamMember, TeamMember.team_id == Team.id)
+        .where(TeamMember.user_id == user_id)
+        .order_by(Team.name)
+    )
+    return [(int(i), str(n)) for i, n in session.execute(stmt)]
+
+
 def team_names_of(session: Session, user_ids: Iterable[int]) -> dict[int, list[str]]:
     """Every user's team names in one query (lists of users must not cost a query each)."""
     out: dict[int, list[str]] = {}

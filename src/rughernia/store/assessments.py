@@ -10,6 +10,7 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import json
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any, cast
 
@@ -252,8 +253,8 @@ _STALE = and_(
 )
 
 
-def _in_team(team_id: int | None) -> ColumnElement[bool]:
-    return true() if team_id is None else _PATIENTS.c.team_id == team_id
+def _in_team(team_ids: Sequence[int] | None) -> ColumnElement[bool]:
+    return true() if team_ids is None else _PATIENTS.c.team_id.in_(list(team_ids))
 
 
 @dataclass(frozen=True, slots=True)
@@ -265,8 +266,10 @@ class Freshness:
     stale: int  # with an intake, and no assessment of that day (or later)
 
 
-def freshness(session: Session, today: dt.date, *, team_id: int | None = None) -> Freshness:
-    """The counts of ``Freshness`` for every patient (or one team's), in one query."""
+def freshness(
+    session: Session, today: dt.date, *, team_ids: Sequence[int] | None = None
+) -> Freshness:
+    """The counts of ``Freshness`` for every patient (or some teams'), in one query."""
     stale: ColumnElement[int] = case((_STALE, 1), else_=0)
     stmt = (
         select(
@@ -275,14 +278,19 @@ def freshness(session: Session, today: dt.date, *, team_id: int | None = None) -
             func.coalesce(func.sum(stale), 0),
         )
         .select_from(_WITH_NEWEST)
-        .where(_in_team(team_id))
+        .where(_in_team(team_ids))
     )
     row = session.execute(stmt, {"today": today}).one()
     return Freshness(int(row[0]), int(row[1]), int(row[2]))
 
 
 def stale_patients(
-    session: Session, today: dt.date, *, team_id: int | None = None, after: int = 0, limit: int
+    session: Session,
+    today: dt.date,
+    *,
+    team_ids: Sequence[int] | None = None,
+    after: int = 0,
+    limit: int | None,
 ) -> list[tuple[int, str]]:
     """Up to ``limit`` stale patients (id, language) with an id above ``after``, by id, in
     one query: page on with the last id, so a record that stays stale is passed, not redone.
@@ -294,7 +302,7 @@ def stale_patients(
     stmt = (
         select(_PATIENTS.c.id, _PATIENTS.c.language)
         .select_from(_WITH_NEWEST)
-        .where(_STALE, _PATIENTS.c.id > after, _in_team(team_id))
+        .where(_STALE, _PATIENTS.c.id > after, _in_team(team_ids))
         .order_by(_PATIENTS.c.id)
         .limit(limit)
         .with_for_update(of=_PATIENTS)

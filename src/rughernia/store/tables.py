@@ -230,6 +230,44 @@ class AlarmAck(Base):
     note: Mapped[str] = mapped_column(Text, default="")
 
 
+# What a clinician wrote in a record: a note, or that an MRI or a referral was arranged.
+NOTE_KINDS = ("note", "mri", "referral")
+
+
+class ClinicalNote(Base):
+    __tablename__ = "clinical_notes"
+    __table_args__ = (CheckConstraint("kind IN ('note', 'mri', 'referral')", name="kind"),)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    patient_id: Mapped[int] = mapped_column(
+        ForeignKey("patients.id", ondelete="CASCADE"), index=True
+    )
+    kind: Mapped[str] = mapped_column(String(20))
+    text: Mapped[str] = mapped_column(Text)
+    by_user_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    # Kept beside the id so the record still says who after an account is removed.
+    by_name: Mapped[str] = mapped_column(String(64))
+    at: Mapped[dt.datetime]
+
+
+class FindingAck(Base):
+    """A finding a clinician has seen and acts on, until a review date (``until``).
+
+    It ranks the worklist only; the patient's own assessment and advice never change.
+    """
+
+    __tablename__ = "finding_acknowledgements"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    patient_id: Mapped[int] = mapped_column(
+        ForeignKey("patients.id", ondelete="CASCADE"), index=True
+    )
+    code: Mapped[str] = mapped_column(String(64))
+    until: Mapped[dt.date] = mapped_column(Date)
+    note: Mapped[str] = mapped_column(Text)
+    by_user_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    by_name: Mapped[str] = mapped_column(String(64))
+    at: Mapped[dt.datetime]
+
+
 class AuditRow(Base):
     __tablename__ = "audit_log"
     __table_args__ = (Index(None, "patient_id", "at"),)

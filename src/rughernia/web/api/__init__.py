@@ -11,6 +11,7 @@ from rughernia.web.api import (
     cds_hooks,
     diary,
     fhir,
+    notes,
     patients,
     privacy,
     record,
@@ -35,6 +36,7 @@ def install(app: FastAPI) -> None:
         diary,
         record,
         assessments,
+        notes,
         privacy,
         fhir,
     ):

@@ -20,6 +20,7 @@ from rughernia.contract import (
     PatientModel,
     SymptomsModel,
 )
+from rughernia.contract.assessment import AdviceModel, FindingModel
 
 # The database cannot store NUL characters; the schema says so, so clients can know.
 Text = Annotated[str, StringConstraints(pattern=r"^[^\x00]*$")]
@@ -219,6 +220,77 @@ class MedicationOut(BaseModel):
     assessment: StoredAssessment | None
 
 
+class MedicationPreviewBody(MedicationModel):
+    """The proposed medication state; a ``reason`` may be sent along and is not needed."""
+
+    reason: Annotated[str, StringConstraints(max_length=1000)] | None = None
+
+
+class MedicationPreview(BaseModel):
+    """What saving the proposed medication would bring, as of today; nothing is stored."""
+
+    medication: MedicationModel = Field(description="the proposed medication, as stored")
+    current: AssessmentModel = Field(description="the assessment with the stored medication")
+    proposed: AssessmentModel = Field(description="the assessment with the proposed one")
+    new_findings: list[FindingModel] = Field(description="findings of proposed not in current")
+    new_advice: list[AdviceModel] = Field(description="advice of proposed not in current")
+
+
+# --- the clinician's notes and acknowledged findings -----------------------------------
+
+DATE_PATTERN = r"^\d{4}-\d{2}-\d{2}$"
+
+
+class NoteBody(_In):
+    kind: Literal["note", "mri", "referral"] = Field(
+        default="note", description="a note, or that an MRI or a referral was arranged"
+    )
+    text: Annotated[Text, Field(min_length=1, max_length=2000)]
+
+
+class NoteOut(BaseModel):
+    id: int
+    patient_id: int
+    kind: Literal["note", "mri", "referral"]
+    text: str
+    by: str
+    at: dt.datetime
+
+
+class NoteList(BaseModel):
+    notes: list[NoteOut] = Field(description="newest first")
+
+
+class FindingAckBody(_In):
+    code: Annotated[Text, Field(min_length=1, max_length=64)] = Field(
+        description="a finding of the assessment as of today (never an alarm or fever, or a "
+        "paracetamol finding)"
+    )
+    until: Annotated[
+        str, StringConstraints(pattern=DATE_PATTERN), Field(json_schema_extra={"format": "date"})
+    ] = Field(description="the review date, YYYY-MM-DD: after today, at most 365 days ahead")
+    note: Annotated[Text, Field(min_length=1, max_length=1000)] = Field(
+        description="what was done, and why the finding may wait"
+    )
+
+
+class FindingAckOut(BaseModel):
+    id: int
+    patient_id: int
+    code: str
+    until: dt.date
+    note: str
+    by: str
+    at: dt.datetime
+    in_force: bool = Field(
+        description="up to and including until, and nothing in the record changed since"
+    )
+
+
+class FindingAckList(BaseModel):
+    acknowledgements: list[FindingAckOut] = Field(description="newest first")
+
+
 class AccessLogEntry(BaseModel):
     at: dt.datetime
     who: str = Field(
@@ -244,4 +316,6 @@ class Export(BaseModel):
     medication: dict[str, Any]
     medication_history: list[dict[str, Any]]
     assessments: list[dict[str, Any]]
+    notes: list[dict[str, Any]]
+    finding_acknowledgements: list[dict[str, Any]]
     access_log: list[dict[str, Any]]

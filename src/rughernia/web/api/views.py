@@ -6,13 +6,16 @@ import datetime as dt
 from typing import Any
 
 from rughernia.care.accounts import Account
-from rughernia.care.medication import Medication
+from rughernia.care.findings import Acknowledgement
+from rughernia.care.medication import Medication, Preview
 from rughernia.care.password_reset import Issued
 from rughernia.care.patients import Listed
 from rughernia.care.privacy import Export, LogEntry
 from rughernia.care.shapes import (
     AlarmAck,
     AssessmentRow,
+    ClinicalNote,
+    FindingAck,
     MedicationChange,
     Patient,
     PatientRow,
@@ -130,5 +133,46 @@ def export(found: Export) -> dict[str, Any]:
         "medication": found.medication,
         "medication_history": [medication_change(c, m) for c, m in found.medication_history],
         "assessments": [stored_assessment(a, ack) for a, ack in found.assessments],
+        "notes": [note(n) for n in found.notes],
+        # In the export as stored; whether each is still in force is a worklist matter.
+        "finding_acknowledgements": [finding_ack(a) for a in found.finding_acknowledgements],
         "access_log": [access_entry(a) for a in found.access_log],
     }
+
+
+def preview(found: Preview) -> dict[str, Any]:
+    return {
+        "medication": found.medication,
+        "current": found.current,
+        "proposed": found.proposed,
+        "new_findings": found.new_findings,
+        "new_advice": found.new_advice,
+    }
+
+
+def note(row: ClinicalNote) -> dict[str, Any]:
+    return {
+        "id": row.id,
+        "patient_id": row.patient_id,
+        "kind": row.kind,
+        "text": row.text,
+        "by": row.by_name,
+        "at": iso(row.at),
+    }
+
+
+def finding_ack(row: FindingAck, in_force: bool | None = None) -> dict[str, Any]:
+    out = {
+        "id": row.id,
+        "patient_id": row.patient_id,
+        "code": row.code,
+        "until": row.until.isoformat(),
+        "note": row.note,
+        "by": row.by_name,
+        "at": iso(row.at),
+    }
+    return out if in_force is None else {**out, "in_force": in_force}
+
+
+def acknowledgement_seen(found: Acknowledgement) -> dict[str, Any]:
+    return finding_ack(found.ack, found.in_force)

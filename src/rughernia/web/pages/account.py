@@ -57,9 +57,10 @@ async def signin(page: AnonPageCtx) -> Response:
         except Throttled:
             errors["password"] = tr(page.lang, "Too many attempts. Wait a little and try again.")
         else:
-            response = RedirectResponse(target if target != "/" else "/today", status_code=303)
-            signing.set_session_cookies(page.request, response, new)
             user = new.started.account.user
+            home = {"patient": "/today", "clinician": "/worklist"}.get(user.role, "/")
+            response = RedirectResponse(target if target != "/" else home, status_code=303)
+            signing.set_session_cookies(page.request, response, new)
             if user.role == "patient":  # a patient's language is their record's
                 actor = Actor(user.id, user.username, user.role, page.ctx.client_address)
                 own = await in_session(page.request, patients.own_record, actor)

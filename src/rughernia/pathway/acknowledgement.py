@@ -1,0 +1,73 @@
+"""Acknowledging a finding until a review date: which findings may be, and while when.
+
+A clinician who has acted on a finding (the neurologist's appointment is booked, a
+cancer history is known and stable) may acknowledge it until a review date; the
+worklist then ranks the patient by their other reasons. This module decides only
+whether that is allowed and whether an acknowledgement still counts. It never
+changes an assessment: the patient's own triage, findings and advice stay as
+``assess()`` gives them.
+
+Pure functions of their arguments, as the rest of the pathway: no clock, no I/O.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from rughernia.pathway.model import Content, Triage
+
+
+def may_acknowledge(code: str, content: Content) -> bool:
+    """Whether a finding with this code may be acknowledged until a review date.
+
+    Never (SAFETY, the safer choice each time):
+
+    - a code of ``content.acknowledgement.never``: the cauda equina signs, fever and
+      the paracetamol findings (issue 14; the list and its reasons are in
+      content/pathway.toml), which must be acted on each time they are seen;
+    - any finding of triage ``emergency``: an emergency is acknowledged per assessment
+      (``care.alarms``), with a note of what was done; silenced until a date, a new
+      alarm of the same kind could sink down the worklist unseen;
+    - an unknown code, or one that is advice rather than a finding: what we do not
+      know, we do not let anyone silence.
+    """
+    entry = content.codes.get(code)
+    if entry is None or entry.kind != "finding" or entry.triage is None:
+        return False
+    if code in content.acknowledgement.never:
+        return False
+    return entry.triage < Triage.EMERGENCY
+
+
+def in_force(
+    until: dt.date,
+    acknowledged_at: dt.datetime,
+    today: dt.date,
+    record_changed_at: dt.datetime | None,
+) -> bool:
+    """Whether an acknowledgement still counts: up to and including its review date, and
+    only while nothing in the record changed after it was given.
+
+    ``record_changed_at`` is the newest change of the record's intake, diary and
+    medication (None: nothing stored yet). A change after the acknowledgement voids
+    it, even one that looks harmless: the clinician judged the record as it was, and
+    a new diary day may be the very thing they would want to see (the safer choice).
+    A change at the same instant counts as seen: the acknowledgement was given on the
+    record as it stood at that moment.
+    """
+    if today > until:
+        return False
+    return record_changed_at is None or record_changed_at <= acknowledged_at
+
+
+def review_date_problem(until: dt.date, today: dt.date, content: Content) -> str | None:
+    """What is wrong with ``until`` as a review date (None: nothing): it must lie after
+    ``today`` (an acknowledgement that ends today or before would hide nothing, or
+    hide a finding without a date to look again) and at most ``max_days`` ahead."""
+    limit = content.acknowledgement.max_days
+    if until <= today:
+        return f"must be after today ({today.isoformat()}): the date to look again"
+    if until > today + dt.timedelta(days=limit):
+        last = (today + dt.timedelta(days=limit)).isoformat()
+        return f"must be at most {limit} days ahead (on or before {last})"
+    return None

@@ -1,0 +1,177 @@
+"""The worklist's reads: every patient of some teams with what ranks them, in a fixed
+number of queries whatever the number of patients (each query is by team, never one a
+patient). The caller owns the transaction.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Any, cast
+
+from sqlalchemy import Select, Table, func, select, union_all
+from sqlalchemy.orm import Session
+
+from rughernia.store.tables import (
+    AlarmAck,
+    AssessmentRow,
+    DiaryRow,
+    FindingAck,
+    Intake,
+    MedicationRow,
+    PatientRow,
+    Team,
+)
+
+_PATIENTS = cast(Table, PatientRow.__table__)
+_ASSESSMENTS = cast(Table, AssessmentRow.__table__)
+_ACKS = cast(Table, AlarmAck.__table__)
+_DIARY = cast(Table, DiaryRow.__table__)
+
+
+@dataclass(frozen=True, slots=True)
+class Listed:
+    """One patient as the worklist reads them."""
+
+    patient_id: int
+    name: str
+    team: str
+    language: str
+    assessment_id: int | None
+    assessment: dict[str, Any] | None  # the newest stored assessment's data
+    assessed_for: dt.date | None  # the day it is of
+    last_diary: dt.date | None
+    changed_at: dt.datetime | None  # the newest change of intake, diary or medication
+
+
+@dataclass(frozen=True, slots=True)
+class AlarmSeen:
+    """The newest alarm acknowledgement of a patient."""
+
+    patient_id: int
+    triage: str  # the acknowledged assessment's level
+    by: str
+    at: dt.datetime
+    note: str
+
+
+def _of_teams(team_ids: Sequence[int]) -> Select[int]:
+    return select(_PATIENTS.c.id).where(_PATIENTS.c.team_id.in_(list(team_ids)))
+
+
+def changed_at(team_ids: Sequence[int]) -> Select[int, dt.datetime]:
+    """Each patient's newest change of the record (intake, diary, medication): an
+    acknowledgement made before it no longer holds."""
+    ids = _of_teams(team_ids)
+    parts = union_all(
+        select(Intake.patient_id.label("pid"), Intake.updated_at.label("at")).where(
+            Intake.patient_id.in_(ids)
+        ),
+        select(DiaryRow.patient_id.label("pid"), func.max(DiaryRow.updated_at).label("at"))
+        .where(DiaryRow.patient_id.in_(ids))
+        .group_by(DiaryRow.patient_id),
+        select(MedicationRow.patient_id.label("pid"), MedicationRow.updated_at.label("at")).where(
+            MedicationRow.patient_id.in_(ids)
+        ),
+    ).subquery()
+    return select(parts.c.pid, func.max(parts.c.at)).group_by(parts.c.pid)
+
+
+def patients(session: Session, team_ids: Sequence[int]) -> list[Listed]:
+    """Every patient of these teams with their newest assessment, last diary day and last
+    change: three queries for any number of patients."""
+    if not team_ids:
+        return []
+    newest_id = (
+        select(func.max(_ASSESSMENTS.c.id))
+        .where(_ASSESSMENTS.c.patient_id == _PATIENTS.c.id)
+        .correlate(_PATIENTS)
+        .scalar_subquery()
+    )
+    stmt = (
+        select(
+            _PATIENTS.c.id,
+            _PATIENTS.c.display_name,
+            Team.name,
+            _PATIENTS.c.language,
+            _ASSESSMENTS.c.id,
+            _ASSESSMENTS.c.data,
+            _ASSESSMENTS.c.today,
+        )
+        .select_from(_PATIENTS)
+        .join(Team, Team.id == _PATIENTS.c.team_id)
+        .outerjoin(_ASSESSMENTS, _ASSESSMENTS.c.id == newest_id)
+        .where(_PATIENTS.c.team_id.in_(list(team_ids)))
+    )
+    last_diary = dict(
+        session.execute(
+            select(_DIARY.c.patient_id, func.max(_DIARY.c.date))
+            .where(_DIARY.c.patient_id.in_(_of_teams(team_ids)))
+            .group_by(_DIARY.c.patient_id)
+        ).all()
+    )
+    changed: dict[int, dt.datetime] = {r[0]: r[1] for r in session.execute(changed_at(team_ids))}
+    return [
+        Listed(
+            patient_id=r[0],
+            name=r[1],
+            team=r[2],
+            language=r[3],
+            assessment_id=r[4],
+            assessment=r[5],
+            assessed_for=r[6],
+            last_diary=last_diary.get(r[0]),
+            changed_at=changed.get(r[0]),
+        )
+        for r in session.execute(stmt)
+    ]
+
+
+def alarm_acknowledgements(session: Session, team_ids: Sequence[int]) -> dict[int, AlarmSeen]:
+    """Each patient's newest alarm acknowledgement, with the level it acknowledged."""
+    newest = (
+        select(func.max(_ACKS.c.id))
+        .where(_ACKS.c.patient_id.in_(_of_teams(team_ids)))
+        .group_by(_ACKS.c.patient_id)
+    )
+    stmt = (
+        select(_ACKS.c.patient_id, _ASSESSMENTS.c.triage, _ACKS.c.user_name, _ACKS.c.at)
+        .add_columns(_ACKS.c.note)
+        .join(_ASSESSMENTS, _ASSESSMENTS.c.id == _ACKS.c.assessment_id)
+        .where(_ACKS.c.id.in_(newest))
+    )
+    return {r[0]: AlarmSeen(r[0], r[1], r[2], r[3], r[4]) for r in session.execute(stmt)}
+
+
+def finding_acknowledgements(
+    session: Session, team_ids: Sequence[int], today: dt.date
+) -> dict[int, list[FindingAck]]:
+    """The acknowledgements of findings whose review date is not past, per patient, newest
+    first; whether each still counts is ``pathway.acknowledgement.in_force``'s to say."""
+    stmt = (
+        select(FindingAck)
+        .where(FindingAck.patient_id.in_(_of_teams(team_ids)), FindingAck.until >= today)
+        .order_by(FindingAck.id.desc())
+    )
+    out: dict[int, list[FindingAck]] = {}
+    for ack in session.scalars(stmt):
+        out.setdefault(ack.patient_id, []).append(ack)
+    return out
+
+
+def leg_pain(
+    session: Session, patient_ids: Sequence[int], since: dt.date
+) -> dict[int, list[tuple[dt.date, int]]]:
+    """The leg pain per day from ``since`` of a page's patients (one query), oldest first."""
+    out: dict[int, list[tuple[dt.date, int]]] = {p: [] for p in patient_ids}
+    if not patient_ids:
+        return out
+    stmt = (
+        select(_DIARY.c.patient_id, _DIARY.c.date, _DIARY.c.leg_pain)
+        .where(_DIARY.c.patient_id.in_(list(patient_ids)), _DIARY.c.date >= since)
+        .order_by(_DIARY.c.patient_id, _DIARY.c.date)
+    )
+    for pid, day, pain in session.execute(stmt):
+        out[pid].append((day, pain))
+    return out

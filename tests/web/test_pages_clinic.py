@@ -1,0 +1,158 @@
+"""The clinician's pages through the app, on SQLite and PostgreSQL: the worklist and a
+patient's page with its actions, each the same use case as its JSON route."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from typing import Any
+
+from sqlalchemy import func, select
+
+from rughernia.store.tables import AlarmAck, ClinicalNote, FindingAck, MedicationChange
+from tests.dbsupport import PASSWORD, Clock, World, intake_for
+
+
+def signed_in(world: World, name: str) -> str:
+    """A cookie session made by the sign-in page; the token the worklist's forms carry."""
+    c = world.client
+    c.cookies.clear()
+    token = re.search(r'name="csrf" value="([^"]+)"', c.get("/signin").text)
+    assert token is not None
+    r = c.post(
+        "/signin",
+        data={"csrf": token.group(1), "username": name, "password": PASSWORD},
+        follow_redirects=False,
+    )
+    assert r.status_code == 303, r.text
+    assert r.headers["location"] == "/worklist"
+    page = c.get("/", follow_redirects=True)
+    assert page.url.path == "/worklist"
+    found = re.search(r'name="csrf" value="([^"]+)"', page.text)
+    assert found is not None
+    return found.group(1)
+
+
+def _count(app: Any, table: Any) -> int:
+    with app.state.rughernia.sessions() as s:
+        return int(s.scalar(select(func.count()).select_from(table)) or 0)
+
+
+def _alarm(world: World, clock: Clock, who: str = "pat_a") -> None:
+    """Saddle numbness in the intake (an emergency), written by the patient's clinician."""
+    pid = world.patient_ids[who]
+    intake = intake_for(clock.today - dt.timedelta(days=21), saddle_numbness=True)
+    r = world.client.put(
+        f"/api/v1/patients/{pid}/intake", json=intake, headers=world.h(f"doc_{who[-1]}")
+    )
+    assert r.status_code == 200, r.text
+
+
+def test_the_worklist_shows_own_teams_patients_only(world: World, clock: Clock) -> None:
+    _alarm(world, clock, "pat_b")
+    signed_in(world, "doc_a")
+    page = world.client.get("/worklist")
+    assert page.status_code == 200
+    assert page.headers["cache-control"] == "no-store"
+    assert "Patient A" in page.text
+    assert "Patient B" not in page.text
+    assert 'aria-live="polite"' in page.text
+    rows = world.client.get("/worklist?part=rows")
+    assert "<h1" not in rows.text
+    assert 'hx-swap-oob="innerHTML"' in rows.text
+
+
+def test_an_alarm_is_on_top_and_acknowledging_it_moves_it_down(
+    world: World, app: Any, clock: Clock
+) -> None:
+    _alarm(world, clock)
+    csrf = signed_in(world, "doc_a")
+    c = world.client
+    top = c.get("/worklist?reason=emergency").text
+    assert "Patient A" in top
+    pid = world.patient_ids["pat_a"]
+    page = c.get(f"/patients/{pid}").text
+    assessment_id = re.search(r'name="assessment_id" value="(\d+)"', page)
+    assert assessment_id is not None
+    # No note: refused beside the field, nothing stored.
+    r = c.post(
+        f"/patients/{pid}/alarm",
+        data={"csrf": csrf, "assessment_id": assessment_id.group(1), "note": ""},
+    )
+    assert r.status_code == 422
+    assert 'aria-invalid="true"' in r.text
+    assert _count(app, AlarmAck) == 0
+    r = c.post(
+        f"/patients/{pid}/alarm",
+        data={"csrf": csrf, "assessment_id": assessment_id.group(1), "note": "sent to A&E"},
+        follow_redirects=False,
+    )
+    assert r.status_code == 303
+    assert _count(app, AlarmAck) == 1
+    assert "Patient A" not in c.get("/worklist?reason=emergency").text
+    assert "sent to A&amp;E" in c.get("/worklist").text
+
+
+def test_a_medication_change_is_previewed_then_saved(world: World, app: Any, clock: Clock) -> None:
+    csrf = signed_in(world, "doc_a")
+    c = world.client
+    pid = world.patient_ids["pat_a"]
+    form = {"csrf": csrf, "step": "2", "nsaid": "naproxen", "nsaid_since": str(clock.today)}
+    preview = c.post(f"/patients/{pid}/medication", data={**form, "action": "preview"})
+    assert preview.status_code == 200
+    assert 'id="preview"' in preview.text
+    assert "<code>NSAID_USE</code>" in preview.text  # the NSAID's advice, new at step 2
+    assert _count(app, MedicationChange) == 0
+    # Saving needs a reason.
+    r = c.post(f"/patients/{pid}/medication", data={**form, "action": "save", "reason": ""})
+    assert r.status_code == 422
+    assert _count(app, MedicationChange) == 0
+    r = c.post(
+        f"/patients/{pid}/medication",
+        data={**form, "action": "save", "reason": "pain not bearable on step 1"},
+        follow_redirects=False,
+    )
+    assert r.status_code == 303
+    assert _count(app, MedicationChange) == 1
+    current = c.get(f"/api/v1/patients/{pid}/medication", headers=world.h("doc_a")).json()
+    assert current["medication"]["step"] == 2
+    assert current["medication"]["nsaid"] == "naproxen"
+
+
+def test_notes_and_finding_acknowledgements(world: World, app: Any, clock: Clock) -> None:
+    csrf = signed_in(world, "doc_a")
+    c = world.client
+    pid = world.patient_ids["pat_a"]
+    r = c.post(
+        f"/patients/{pid}/notes",
+        data={"csrf": csrf, "kind": "mri", "text": "MRI booked for Friday"},
+        follow_redirects=False,
+    )
+    assert r.status_code == 303
+    assert "MRI booked for Friday" in c.get(f"/patients/{pid}").text
+    assert _count(app, ClinicalNote) == 1
+    # An alarm finding cannot be acknowledged until a date: refused, nothing stored.
+    r = c.post(
+        f"/patients/{pid}/findings",
+        data={
+            "csrf": csrf,
+            "code": "ALARM_SADDLE_NUMBNESS",
+            "until": str(clock.today.replace(year=clock.today.year + 1)),
+            "ack_note": "x",
+        },
+    )
+    assert r.status_code == 422
+    assert _count(app, FindingAck) == 0
+
+
+def test_another_team_and_patients_cannot_reach_the_pages(world: World, clock: Clock) -> None:
+    pid = world.patient_ids["pat_a"]
+    csrf = signed_in(world, "doc_b")
+    c = world.client
+    assert c.get(f"/patients/{pid}").status_code == 404
+    r = c.post(f"/patients/{pid}/notes", data={"csrf": csrf, "kind": "note", "text": "x"})
+    assert r.status_code == 404
+    for who in ("pat_a", "admin"):
+        r = c.get(f"/patients/{pid}", headers=world.h(who))
+        assert r.status_code == 403, who
+        assert c.get("/worklist", headers=world.h(who)).status_code == 403
