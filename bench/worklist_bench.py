@@ -289,8 +289,8 @@ def report(name: str, r: dict[str, Any], options: Any) -> str:
         f"({r['reassess']['seconds']:.1f} s) | — |"
     )
     sql = r["reassess"]["sql_seconds"]
-    top = ", ".join(f"{k} {v:.1f} s" for k, v in list(sql.items())[:3])
-    lines.append(f"| of which in the database driver | {sum(sql.values()):.1f} s ({top}) | — |")
+    top = ", ".join(f"{k} {v:.2f} s" for k, v in list(sql.items())[:3])
+    lines.append(f"| of which in the database driver | {sum(sql.values()):.2f} s ({top}) | — |")
     lines.append(
         f"| bare `assess()`, same cases in memory | {r['bare']['rate']:.0f} patients/s | — |"
     )
