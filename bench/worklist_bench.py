@@ -30,6 +30,7 @@ as Markdown, to standard output.
 from __future__ import annotations
 
 import argparse
+import contextlib
 import datetime as dt
 import json
 import os
@@ -39,6 +40,7 @@ import statistics
 import sys
 import tempfile
 import time
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -46,7 +48,7 @@ from zoneinfo import ZoneInfo
 import httpx
 from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
-from sqlalchemy import Engine, select, text
+from sqlalchemy import Engine, event, select, text
 
 from bench import worklist_data
 from bench.api_bench import PASSWORD, Server, database
@@ -74,10 +76,34 @@ def _bar() -> Progress:
     )
 
 
+@contextlib.contextmanager
+def _sql_time(engine: Engine) -> Iterator[dict[str, float]]:
+    """The time spent in the database driver's execute, by statement (verb and table)."""
+    spent: dict[str, float] = {}
+
+    def before(conn: Any, _cursor: Any, _stmt: str, *_: Any) -> None:
+        conn.info["bench_t0"] = time.perf_counter()
+
+    def after(conn: Any, _cursor: Any, stmt: str, *_: Any) -> None:
+        words = stmt.split()
+        table = words[words.index("FROM") + 1] if "FROM" in words else words[2]
+        key = f"{words[0]} {table}"
+        spent[key] = spent.get(key, 0.0) + time.perf_counter() - conn.info["bench_t0"]
+
+    event.listen(engine, "before_cursor_execute", before)
+    event.listen(engine, "after_cursor_execute", after)
+    try:
+        yield spent
+    finally:
+        event.remove(engine, "before_cursor_execute", before)
+        event.remove(engine, "after_cursor_execute", after)
+
+
 def _reassess(engine: Engine, today: dt.date, team: str | None, label: str) -> dict[str, Any]:
-    """``care.reassess`` as of ``today`` (plan and run, timed together), with a bar."""
+    """``care.reassess`` as of ``today`` (plan and run, timed together), with a bar, and the
+    time its statements spent in the database driver."""
     at = dt.datetime.now(dt.UTC)
-    with session_factory(engine)() as session, _bar() as bar:
+    with session_factory(engine)() as session, _bar() as bar, _sql_time(engine) as sql:
         start = time.perf_counter()
         plan = reassess.plan(session, today, team=team)
         task = bar.add_task(label, total=plan.stale)
@@ -91,6 +117,7 @@ def _reassess(engine: Engine, today: dt.date, team: str | None, label: str) -> d
         "skipped": tally.skipped,
         "seconds": seconds,
         "rate": done / seconds if seconds else 0.0,
+        "sql_seconds": dict(sorted(sql.items(), key=lambda kv: -kv[1])),
     }
 
 
@@ -261,6 +288,9 @@ def report(name: str, r: dict[str, Any], options: Any) -> str:
         f"| `reassess` R{patients} as of today | {r['reassess']['rate']:.0f} patients/s "
         f"({r['reassess']['seconds']:.1f} s) | — |"
     )
+    sql = r["reassess"]["sql_seconds"]
+    top = ", ".join(f"{k} {v:.2f} s" for k, v in list(sql.items())[:3])
+    lines.append(f"| of which in the database driver | {sum(sql.values()):.2f} s ({top}) | — |")
     lines.append(
         f"| bare `assess()`, same cases in memory | {r['bare']['rate']:.0f} patients/s | — |"
     )
