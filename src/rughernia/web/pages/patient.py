@@ -15,7 +15,7 @@ from starlette.responses import HTMLResponse, Response
 
 from rughernia.care import assessment, diary, intake, patients, selfcheck
 from rughernia.care.errors import NotFound, NotSignedIn
-from rughernia.care.shapes import PatientRow
+from rughernia.care.shapes import Patient
 from rughernia.content import load as load_content
 from rughernia.content.questionnaire import load as load_questionnaire
 from rughernia.pathway import plan
@@ -28,7 +28,7 @@ router = APIRouter()
 SCALE = [(str(n), str(n)) for n in range(11)]
 
 
-def me(page: Page, session: DB) -> PatientRow:
+def me(page: Page, session: DB) -> Patient:
     """The signed-in patient's own record (a sign-in first, else not found)."""
     actor = page.ctx.actor
     if actor.user_id is None:
