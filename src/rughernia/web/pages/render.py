@@ -3,7 +3,7 @@
 The catalogues are the ``.po`` files under ``locale/`` (nl and en complete; a test
 fails on a missing or fuzzy entry). They are compiled in memory when the app starts,
 so running the app needs no build step. Clinical texts never come from here: they
-come from ``content/`` through the assessment.
+come from ``content/``, through the assessment or ``note``.
 """
 
 from __future__ import annotations
@@ -118,15 +118,21 @@ def environment(lang: Lang) -> Environment:
         return format_decimal(value, locale=locale)
 
     names = information.sources(lang)
+    notes = information.notes(lang)
 
     def source_name(source: str) -> str:
         return names.get(source, source)
+
+    def note(nid: str) -> str:
+        """A short clinical text of ``content/information.toml`` (``[notes]``). A wrong id
+        fails the page: a safety text must never render as nothing."""
+        return notes[nid].text
 
     env.filters.update(
         long_date=long_date, short_date=short_date, number=number, blocks=information.blocks
     )
     env.globals.update(
-        lang=lang, other_lang="en" if lang == "nl" else "nl", source_name=source_name
+        lang=lang, other_lang="en" if lang == "nl" else "nl", source_name=source_name, note=note
     )
     return env
 
