@@ -51,17 +51,37 @@ def intake_form(page: PageCtx, session: DB) -> HTMLResponse:
     return _intake(page, {}, {})
 
 
-def _intake(page: Page, raw: dict[str, str], errors: dict[str, str]) -> HTMLResponse:
+def _questions_page(
+    page: Page,
+    template: str,
+    questions: tuple[str, ...],
+    raw: dict[str, str],
+    errors: dict[str, str],
+    **data: object,
+) -> HTMLResponse:
+    """A form of questions (the intake, a diary day), with what was typed in ``raw``; with
+    ``errors`` a 422 with each message beside its field."""
     texts = load_questionnaire(page.lang)
-    questions = [texts.questions[q] for q in selfcheck.INTAKE_QUESTIONS]
     return page.render(
-        "intake.html",
+        template,
         422 if errors else 200,
-        questions=questions,
+        questions=[texts.questions[q] for q in questions],
         raw=raw,
         errors=errors,
         today=page.ctx.today.isoformat(),
+        **data,
     )
+
+
+def _answers(
+    page: Page, form: FormData, questions: tuple[str, ...], optional: tuple[str, ...]
+) -> answers.Filled:
+    texts = load_questionnaire(page.lang)
+    return answers.read_all(texts, form, questions, page.ctx.today, page.lang, optional=optional)
+
+
+def _intake(page: Page, raw: dict[str, str], errors: dict[str, str]) -> HTMLResponse:
+    return _questions_page(page, "intake.html", selfcheck.INTAKE_QUESTIONS, raw, errors)
 
 
 @router.post("/intake", response_class=HTMLResponse)
@@ -75,11 +95,7 @@ async def intake_save(page: PageCtx, session: DB) -> Response:
 def _save_intake(page: Page, session: DB, posted: FormData | None) -> Response:
     row = me(page, session)
     form = page.checked(posted)
-    texts = load_questionnaire(page.lang)
-    optional = ("age", "weight_kg")
-    filled = answers.read_all(
-        texts, form, selfcheck.INTAKE_QUESTIONS, page.ctx.today, page.lang, optional=optional
-    )
+    filled = _answers(page, form, selfcheck.INTAKE_QUESTIONS, ("age", "weight_kg"))
     if filled.errors:
         return _intake(page, filled.raw, filled.errors)
     body = selfcheck.intake_sections(filled.answers, page.ctx.today, page.lang)
@@ -171,19 +187,18 @@ def _diary(
     page: Page, date: dt.date, raw: dict[str, str], errors: dict[str, str], *, edit: bool
 ) -> HTMLResponse:
     texts = load_questionnaire(page.lang)
-    return page.render(
+    return _questions_page(
+        page,
         "diary_form.html",
-        422 if errors else 200,
+        selfcheck.DIARY_QUESTIONS,
+        raw,
+        errors,
         date=date,
         is_today=date == page.ctx.today,
         edit=edit,
-        questions=[texts.questions[q] for q in selfcheck.DIARY_QUESTIONS],
         leg=texts.questions["leg_pain"],
         back=texts.questions["back_pain"],
         scale=SCALE,
-        raw=raw,
-        errors=errors,
-        today=page.ctx.today.isoformat(),
     )
 
 
@@ -203,11 +218,7 @@ def _save_diary(page: Page, session: DB, day: str, posted: FormData | None) -> R
     row = me(page, session)
     date = _day(day, page)
     form = page.checked(posted)
-    texts = load_questionnaire(page.lang)
-    optional = ("paracetamol_tablets", "hours_lying")
-    filled = answers.read_all(
-        texts, form, selfcheck.DIARY_QUESTIONS, page.ctx.today, page.lang, optional=optional
-    )
+    filled = _answers(page, form, selfcheck.DIARY_QUESTIONS, ("paracetamol_tablets", "hours_lying"))
     pain: dict[str, int | None] = {}
     for key in ("leg_pain", "back_pain"):
         value = str(form.get(key) or "")
