@@ -71,6 +71,31 @@ def test_a_diary_alarm_shows_the_emergency_and_a_later_no_keeps_it(
         assert intake.data["symptoms"]["saddle_numbness"] is True
 
 
+def test_the_intake_is_written_again_only_when_a_diary_answer_raises_one(
+    world: World, app: Any, clock: Clock
+) -> None:
+    pid = world.patient_ids["pat_a"]
+
+    def stored() -> tuple[Any, dict[str, Any]]:
+        with app.state.rughernia.sessions() as s:
+            row = s.get(Intake, pid)
+            assert row is not None
+            return row.updated_at, dict(row.data["symptoms"])
+
+    before = stored()
+    csrf = signed_in(world, "pat_a")
+    clock.advance(minutes=5)
+    r = world.client.post(f"/diary/{clock.today}", data=diary_form(csrf))  # "nee", as before
+    assert r.status_code == 200
+    assert stored() == before
+    clock.advance(minutes=5)
+    r = world.client.post(f"/diary/{clock.today}", data=diary_form(csrf, both_legs=None))
+    assert r.status_code == 200
+    updated_at, symptoms = stored()
+    assert updated_at != before[0]  # "weet ik niet" after "nee": written, and it stands
+    assert symptoms == {**before[1], "both_legs": None}
+
+
 def test_a_save_sent_twice_leaves_one_entry(world: World, app: Any, clock: Clock) -> None:
     csrf = signed_in(world, "pat_a")
     for _ in range(2):

@@ -81,7 +81,8 @@ def save_day(
 
     ``alarms``: the alarm questions as answered in the diary (the pages ask them every
     day). They update the intake's answers in the same step, the more urgent answer
-    standing (``pathway.plan.standing_alarm_answer``).
+    standing (``pathway.plan.standing_alarm_answer``); the intake is written only when
+    one of them changes.
     """
     unknown = [
         Problem(f"alarms.{k}", "is not an alarm question")
@@ -101,12 +102,16 @@ def save_day(
                 "Fill in the intake first",
                 "the alarm questions of the intake are needed before diary entries",
             )
+        # The intake is written again only when a diary answer raises one that stands (a
+        # "yes" or "don't know" after a "no"): a day answered as before changes nothing, so
+        # it writes no more than the JSON route's save does.
+        raised = False
         if alarms:
             symptoms = dict(candidate["symptoms"])
             for question, reported in alarms.items():
-                symptoms[question] = standing_alarm_answer(
-                    question, symptoms.get(question), reported
-                )
+                standing = standing_alarm_answer(question, symptoms.get(question), reported)
+                raised = raised or question not in symptoms or symptoms[question] != standing
+                symptoms[question] = standing
             candidate = {**candidate, "symptoms": symptoms}
         diary = [e for e in candidate["diary"] if e["date"] != entry["date"]] + [entry]
         case = record_case.with_entry(candidate, diary)
@@ -115,7 +120,7 @@ def save_day(
         # Under the record's lock the diary just read is current: no query to ask if it is new.
         created = all(e["date"] != entry["date"] for e in candidate["diary"])
         record.put_diary_entry(session, step.record.id, date, fields, at=at)
-        if alarms:
+        if raised:
             intake = {k: candidate[k] for k in INTAKE_FIELDS if k in candidate}
             record.put_intake(session, step.record.id, intake, actor.user_id, at=at)
         stored = assessment.store(session, step.record.id, case, "diary", at)

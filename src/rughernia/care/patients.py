@@ -105,12 +105,12 @@ def read_patient(session: Session, actor: Actor, patient_id: int, *, at: dt.date
         return _with_latest(session, [step.record])[0]
 
 
-def own_record(session: Session, actor: Actor) -> PatientRow | None:
+def own_record(session: Session, actor: Actor) -> Patient | None:
     """A signed-in patient's own record (its id and language), for the pages; None for
     anyone else. Reading one's own id reads no health data, so it is not audited."""
     if actor.role != "patient" or actor.user_id is None:
         return None
-    return record.patient_of_user(session, actor.user_id)
+    return record.own_patient(session, actor.user_id)
 
 
 def set_language(session: Session, actor: Actor, language: str, *, at: dt.datetime) -> None:
@@ -118,7 +118,8 @@ def set_language(session: Session, actor: Actor, language: str, *, at: dt.dateti
     if language not in ("nl", "en"):
         raise invalid("language", "must be nl or en")
     with as_role(session, actor, "patient.language", "patient", at=at) as step:
-        row = own_record(session, actor)
+        # The row itself, to change it (own_record gives plain data).
+        row = record.patient_of_user(session, actor.user_id) if actor.user_id else None
         step.audited = [row.id] if row else [None]
         if row is not None:
             row.language = language

@@ -66,6 +66,34 @@ def sources(language: Language) -> dict[str, str]:
     return {sid: names[language] for sid, names in raw().get("sources", {}).items()}
 
 
+@dataclass(frozen=True, slots=True)
+class Note:
+    """A short text the pages show beside an assessment (what to do when the pain is not
+    bearable; whom to call out of hours), with its source like every clinical text."""
+
+    id: str
+    source: str
+    text: str
+
+
+def parse_notes(data: dict[str, Any], language: Language) -> dict[str, Note]:
+    known = data.get("sources", {})
+    notes: dict[str, Note] = {}
+    for nid, entry in data.get("notes", {}).items():
+        for key in ("nl", "en", "source"):
+            if not isinstance(entry.get(key), str) or not entry[key].strip():
+                raise InformationError(f"notes.{nid}: {key} is missing or empty")
+        if entry["source"] not in known:
+            raise InformationError(f"notes.{nid}: source {entry['source']} is not in [sources]")
+        notes[nid] = Note(nid, entry["source"], entry[language].strip())
+    return notes
+
+
+@cache
+def notes(language: Language) -> dict[str, Note]:
+    return parse_notes(raw(), language)
+
+
 def blocks(text: str) -> tuple[Block, ...]:
     """A text of ``content/`` as blocks: each line a paragraph (blank lines between them do
     not matter), and each run of lines starting with "- " one list."""

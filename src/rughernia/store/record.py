@@ -72,7 +72,7 @@ _INTAKES = cast(Table, Intake.__table__)
 _MEDICATIONS = cast(Table, MedicationRow.__table__)
 _DIARY = cast(Table, DiaryRow.__table__)
 # Core statements built once: every request about a patient runs this first.
-_PATIENT = select(
+_PATIENT_COLUMNS = select(
     _PATIENTS.c.id,
     _PATIENTS.c.team_id,
     _PATIENTS.c.user_id,
@@ -82,8 +82,10 @@ _PATIENT = select(
     exists()
     .where(_MEMBERS.c.team_id == _PATIENTS.c.team_id, _MEMBERS.c.user_id == bindparam("user_id"))
     .label("in_team"),
-).where(_PATIENTS.c.id == bindparam("patient_id"))
+)
+_PATIENT = _PATIENT_COLUMNS.where(_PATIENTS.c.id == bindparam("patient_id"))
 _PATIENT_LOCKED = _PATIENT.with_for_update(of=_PATIENTS)
+_OWN_PATIENT = _PATIENT_COLUMNS.where(_PATIENTS.c.user_id == bindparam("user_id"))
 
 
 def patient(
@@ -97,6 +99,14 @@ def patient(
     stmt = _PATIENT_LOCKED if lock else _PATIENT
     row = session.connection().execute(stmt, {"patient_id": patient_id, "user_id": user_id})
     found = row.first()
+    return None if found is None else Patient(*found)
+
+
+def own_patient(session: Session, user_id: int) -> Patient | None:
+    """The record of the patient signed in as ``user_id``, as plain data (one Core query:
+    the patient's pages look it up on every request, and the ORM row cost them more than
+    rendering the page)."""
+    found = session.connection().execute(_OWN_PATIENT, {"user_id": user_id}).first()
     return None if found is None else Patient(*found)
 
 

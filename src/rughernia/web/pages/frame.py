@@ -85,19 +85,31 @@ class Page:
 
     async def form(self) -> FormData:
         """The posted form, once its CSRF token is checked (403 and nothing done if not)."""
+        posted = await self.posted()
+        # Who is signed in is a query: in a worker thread, never on the event loop.
+        return await run_in_threadpool(self.checked, posted)
+
+    async def posted(self) -> FormData | None:
+        """The posted form, not checked yet (None: not sent as a form). For a handler that
+        does all its database work in one worker thread: it calls ``checked`` there."""
         if self.request.headers.get("content-type", "").split(";")[0].strip() not in (
             "application/x-www-form-urlencoded",
             "multipart/form-data",
         ):
+            return None
+        return await self.request.form(max_files=0, max_fields=200)
+
+    def checked(self, posted: FormData | None) -> FormData:
+        """``posted`` once its CSRF token is checked: 415 or 403, and nothing done, if not.
+        Looks up who is signed in (a query): call it in a worker thread."""
+        if posted is None:
             raise ApiError(415, "unsupported-media-type", "Send the form as a form")
-        data = await self.request.form(max_files=0, max_fields=200)
-        sent = str(data.get(FORM_FIELD) or "")
-        # Who is signed in is a query: in a worker thread, never on the event loop.
-        user = await run_in_threadpool(lambda: self.ctx.user)
+        sent = str(posted.get(FORM_FIELD) or "")
+        user = self.ctx.user
         expected = user.csrf_token if user is not None else self._form_token
         if not expected or not hmac.compare_digest(sent.encode(), expected.encode()):
             raise ApiError(403, "csrf", "Missing or wrong CSRF token", "reload the page")
-        return data
+        return posted
 
 
 def page_lang(request: Request) -> Lang:

@@ -1,0 +1,47 @@
+"""The short clinical texts the pages show beside an assessment come from content/, with
+their source, in both languages; the loader refuses a note without them."""
+
+from __future__ import annotations
+
+import copy
+
+import pytest
+
+from rughernia.content import information
+from rughernia.web.pages.render import html
+
+
+@pytest.mark.parametrize("lang", ["nl", "en"])
+def test_every_note_has_its_text_and_a_known_source(lang: information.Language) -> None:
+    notes = information.notes(lang)
+    assert set(notes) == {"pain_not_bearable", "out_of_hours"}
+    assert notes["pain_not_bearable"].source == "L5"
+    assert "112" in notes["out_of_hours"].text
+    assert all(n.source in information.sources(lang) for n in notes.values())
+
+
+def test_the_dutch_and_english_notes_differ() -> None:
+    nl, en = information.notes("nl"), information.notes("en")
+    assert all(nl[n].text != en[n].text for n in nl)
+
+
+@pytest.mark.parametrize(
+    ("change", "message"),
+    [
+        (lambda d: d["notes"]["out_of_hours"].pop("nl"), "notes.out_of_hours: nl is missing"),
+        (lambda d: d["notes"]["out_of_hours"].update(en=" "), "notes.out_of_hours: en is missing"),
+        (lambda d: d["notes"]["pain_not_bearable"].update(source="L99"), "source L99 is not"),
+    ],
+)
+def test_a_broken_note_is_refused_with_the_entry_named(change: object, message: str) -> None:
+    data = copy.deepcopy(information.raw())
+    change(data)  # type: ignore[operator]
+    with pytest.raises(information.InformationError, match=message):
+        information.parse_notes(data, "nl")
+
+
+def test_the_emergency_screen_shows_the_note_in_the_page_language() -> None:
+    emergency = {"triage": "emergency", "triage_text": "Bel nu.", "findings": []}
+    for lang in ("nl", "en"):
+        body = html(lang, "emergency.html", assessment=emergency, csrf="", user=None, path="/")
+        assert information.notes(lang)["out_of_hours"].text in body.body.decode()
