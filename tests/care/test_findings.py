@@ -6,12 +6,10 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
-from collections.abc import Iterator
-from contextlib import contextmanager
 from typing import Any
 
 import pytest
-from sqlalchemy import Engine, event
+from sqlalchemy import Engine
 from sqlalchemy.orm import Session
 
 from rughernia.care import assessment, findings, privacy
@@ -22,6 +20,7 @@ from rughernia.pathway.model import AckRules
 from rughernia.store import notes, record
 from rughernia.store.tables import FindingAck
 from tests.care.support import AT, DAY_56, audit, counts, findings_of, in_scope, scene
+from tests.dbsupport import statements
 
 CHECKPOINT = "CHECKPOINT_NOT_IMPROVING"
 UNTIL = DAY_56 + dt.timedelta(days=14)
@@ -227,20 +226,6 @@ def test_a_code_put_on_the_never_list_later_stops_counting(session: Session) -> 
     assert notes.acks_in_force(session, [pid], DAY_56, content=stricter) == {}
 
 
-@contextmanager
-def _statements(engine: Engine) -> Iterator[list[str]]:
-    seen: list[str] = []
-
-    def count(_conn: Any, _cursor: Any, statement: str, *_rest: Any) -> None:
-        seen.append(statement)
-
-    event.listen(engine, "before_cursor_execute", count)
-    try:
-        yield seen
-    finally:
-        event.remove(engine, "before_cursor_execute", count)
-
-
 def test_acks_in_force_is_one_query_whatever_the_number_of_patients(
     session: Session, engine: Engine
 ) -> None:
@@ -250,9 +235,9 @@ def test_acks_in_force_is_one_query_whatever_the_number_of_patients(
     for pid in few + many:
         _ack(session, s, pid)
     session.commit()
-    with _statements(engine) as two:
+    with statements(engine) as two:
         assert len(notes.acks_in_force(session, few, DAY_56)) == 2
-    with _statements(engine) as twenty:
+    with statements(engine) as twenty:
         assert len(notes.acks_in_force(session, many, DAY_56)) == 20
     assert len(two) == len(twenty) == 1, (two, twenty)
     assert notes.acks_in_force(session, [], DAY_56) == {}

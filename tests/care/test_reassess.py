@@ -4,12 +4,10 @@ every record, set-based, idempotent, one team at a time, and safe to interrupt."
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterator
-from contextlib import contextmanager
 from typing import Any
 
 import pytest
-from sqlalchemy import Engine, event, func, select
+from sqlalchemy import Engine, func, select
 from sqlalchemy.orm import Session
 
 from rughernia.care import assessment
@@ -17,7 +15,7 @@ from rughernia.care import reassess as batch
 from rughernia.care.errors import NotFound
 from rughernia.store import accounts, record
 from rughernia.store.tables import AssessmentRow, AuditRow
-from tests.dbsupport import intake_for
+from tests.dbsupport import intake_for, statements
 
 ONSET = dt.date(2026, 1, 5)
 DAY_55 = ONSET + dt.timedelta(days=55)
@@ -74,21 +72,6 @@ def _run(session: Session, day: dt.date, **kw: Any) -> tuple[batch.Plan, batch.T
     team = kw.pop("team", None)
     plan = batch.plan(session, day, team=team)
     return plan, batch.run(session, plan, at=AT, **kw)
-
-
-@contextmanager
-def _statements(engine: Engine) -> Iterator[list[str]]:
-    """Every SQL statement sent to the database while the block runs."""
-    seen: list[str] = []
-
-    def count(_conn: Any, _cursor: Any, statement: str, *_rest: Any) -> None:
-        seen.append(statement)
-
-    event.listen(engine, "before_cursor_execute", count)
-    try:
-        yield seen
-    finally:
-        event.remove(engine, "before_cursor_execute", count)
 
 
 def test_the_calendar_alone_brings_the_checkpoint(session: Session) -> None:
@@ -186,11 +169,11 @@ def test_statements_do_not_grow_with_the_patients(session: Session, engine: Engi
     _patients(session, "Fifty", 50)
     _patients(session, "Again", 50)
 
-    with _statements(engine) as five:
+    with statements(engine) as five:
         _, tally5 = _run(session, DAY_56, team="Five")
-    with _statements(engine) as fifty:
+    with statements(engine) as fifty:
         _, tally50 = _run(session, DAY_56, team="Fifty")
-    with _statements(engine) as chunked:
+    with statements(engine) as chunked:
         _, tally_chunked = _run(session, DAY_56, team="Again", chunk=20)
 
     assert (tally5.reassessed, tally50.reassessed, tally_chunked.reassessed) == (5, 50, 50)

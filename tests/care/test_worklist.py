@@ -4,12 +4,10 @@ every patient, ranked by who needs the clinician, in a fixed number of queries."
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterator
-from contextlib import contextmanager
 from typing import Any, cast
 
 import pytest
-from sqlalchemy import Engine, Table, event, insert
+from sqlalchemy import Engine, Table, insert
 from sqlalchemy.orm import Session
 
 from rughernia.care import alarms, findings
@@ -18,7 +16,7 @@ from rughernia.care.errors import Invalid, NotFound
 from rughernia.store import accounts
 from rughernia.store.audit import Actor
 from rughernia.store.tables import DiaryRow, FindingAck, Intake, PatientRow
-from tests.dbsupport import intake_for
+from tests.dbsupport import intake_for, statements
 
 ONSET = dt.date(2026, 1, 5)
 DAY_55 = ONSET + dt.timedelta(days=55)
@@ -86,20 +84,6 @@ def _patients(
         session.execute(insert(cast(Table, DiaryRow.__table__)), entries)
     session.commit()
     return ids
-
-
-@contextmanager
-def _statements(engine: Engine) -> Iterator[list[str]]:
-    seen: list[str] = []
-
-    def count(_conn: Any, _cursor: Any, statement: str, *_rest: Any) -> None:
-        seen.append(statement)
-
-    event.listen(engine, "before_cursor_execute", count)
-    try:
-        yield seen
-    finally:
-        event.remove(engine, "before_cursor_execute", count)
 
 
 def _read(session: Session, actor: Actor, today: dt.date, **kw: Any) -> work.Worklist:
@@ -243,9 +227,9 @@ def test_the_number_of_queries_does_not_grow_with_the_patients(
         doc = _clinician(session, f"doc-{name}", team)
         _patients(session, team, n - 2, until=DAY_55, days=5, name=name)
         _patients(session, team, 2, until=DAY_55, days=5, alarm=True, name=f"{name} alarm")
-        with _statements(engine) as new_day:
+        with statements(engine) as new_day:
             first = _read(session, doc, DAY_55, per_page=n)
-        with _statements(engine) as current:
+        with statements(engine) as current:
             second = _read(session, doc, DAY_55, per_page=n)
         assert (first.reassessed, second.reassessed, len(second.rows)) == (n, 0, n)
         counts[name] = (len(new_day), len(current))
