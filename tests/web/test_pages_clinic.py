@@ -10,27 +10,15 @@ from typing import Any
 from sqlalchemy import func, select
 
 from rughernia.store.tables import AlarmAck, ClinicalNote, FindingAck, MedicationChange
-from tests.dbsupport import PASSWORD, Clock, World, intake_for
+from tests.dbsupport import Clock, World, intake_for
+from tests.web.test_pages_diary import signed_in as diary_signed_in
 
 
 def signed_in(world: World, name: str) -> str:
-    """A cookie session made by the sign-in page; the token the worklist's forms carry."""
-    c = world.client
-    c.cookies.clear()
-    token = re.search(r'name="csrf" value="([^"]+)"', c.get("/signin").text)
-    assert token is not None
-    r = c.post(
-        "/signin",
-        data={"csrf": token.group(1), "username": name, "password": PASSWORD},
-        follow_redirects=False,
-    )
-    assert r.status_code == 303, r.text
-    assert r.headers["location"] == "/worklist"
-    page = c.get("/", follow_redirects=True)
-    assert page.url.path == "/worklist"
-    found = re.search(r'name="csrf" value="([^"]+)"', page.text)
-    assert found is not None
-    return found.group(1)
+    """A clinician's cookie session: the sign-in page leads to the worklist (and ``/`` too)."""
+    csrf = diary_signed_in(world, name, landing="/worklist")
+    assert world.client.get("/", follow_redirects=True).url.path == "/worklist"
+    return csrf
 
 
 def _count(app: Any, table: Any) -> int:

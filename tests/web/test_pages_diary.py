@@ -16,8 +16,9 @@ from tests.dbsupport import PASSWORD, Clock, World
 NL = load("nl")
 
 
-def signed_in(world: World, name: str) -> str:
-    """A cookie session made by the sign-in page; the token its forms carry."""
+def signed_in(world: World, name: str, landing: str = "/today") -> str:
+    """A cookie session made by the sign-in page, which leads to ``landing`` (a patient's
+    Today, a clinician's worklist); the token that page's forms carry."""
     c = world.client
     c.cookies.clear()
     token = re.search(r'name="csrf" value="([^"]+)"', c.get("/signin").text)
@@ -28,7 +29,8 @@ def signed_in(world: World, name: str) -> str:
         follow_redirects=False,
     )
     assert r.status_code == 303, r.text
-    form = re.search(r'name="csrf" value="([^"]+)"', c.get("/diary").text)
+    assert r.headers["location"] == landing
+    form = re.search(r'name="csrf" value="([^"]+)"', c.get(landing).text)
     assert form is not None
     return form.group(1)
 

@@ -63,10 +63,6 @@ class Worklist:
     alarm_ids: list[int] = field(default_factory=list)  # patients with an open alarm
 
 
-def _in_force(ack: AlarmSeen | None, listed: Listed) -> Triage | None:
-    return alarm_in_force(ack, listed.changed_at)
-
-
 def alarm_in_force(ack: AlarmSeen | None, changed_at: dt.datetime | None) -> Triage | None:
     if ack is None:
         return None
@@ -101,7 +97,7 @@ def _placed(listed: Listed, ack: AlarmSeen | None, acked: set[str], today: dt.da
     rules, _ = rules_and_words()
     data: dict[str, Any] = listed.assessment or {}
     findings = [(f["code"], Triage.from_code(f["triage"])) for f in data.get("findings", [])]
-    standing = Standing(_in_force(ack, listed), frozenset(acked), listed.last_diary)
+    standing = Standing(alarm_in_force(ack, listed.changed_at), frozenset(acked), listed.last_diary)
     return place(findings, standing, today, rules)
 
 
@@ -195,6 +191,6 @@ def _row(
         step=medication.get("step"),
         triage=data.get("triage"),
         leg_pain=pains.get(p.patient_id, []),
-        alarm_ack=ack if _in_force(ack, p) is not None else None,
+        alarm_ack=ack if alarm_in_force(ack, p.changed_at) is not None else None,
         acknowledged=tuple(acked),
     )

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
-from typing import Annotated, Any, Literal
+from typing import Annotated, Any, Literal, get_args
 
 from pydantic import (
     AfterValidator,
@@ -129,10 +129,14 @@ class DiaryEntryModel(StrictModel):
     ] = None
 
 
+Nsaid = Literal["naproxen", "ibuprofen", "diclofenac"]
+NSAIDS: tuple[str, ...] = get_args(Nsaid)  # for forms that offer the choice
+
+
 class MedicationModel(StrictModel):
     step: Annotated[StrictInt, Field(ge=0, le=3)] = 0
     paracetamol_since: OptDate = None
-    nsaid: Literal["naproxen", "ibuprofen", "diclofenac"] | None = None
+    nsaid: Nsaid | None = None
     nsaid_since: OptDate = None
     opioid_since: OptDate = None
 

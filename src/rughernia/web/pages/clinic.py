@@ -23,6 +23,7 @@ from rughernia.care.errors import Invalid
 from rughernia.content import information
 from rughernia.content import load as load_content
 from rughernia.content.worklist import rules_and_words
+from rughernia.contract.case import NSAIDS
 from rughernia.pathway import plan
 from rughernia.pathway.acknowledgement import may_acknowledge
 from rughernia.web.context import DB
@@ -32,7 +33,6 @@ from rughernia.web.pages.render import tr
 
 router = APIRouter()
 HISTORY = 20  # assessments shown
-NSAIDS = ("naproxen", "ibuprofen", "diclofenac")
 NOTE_KINDS = ("note", "mri", "referral")
 
 

@@ -49,7 +49,7 @@ def _int(value: str | None, default: int | None) -> int | None:
 @router.get("/worklist", response_class=HTMLResponse)
 def worklist_page(page: PageCtx, session: DB) -> HTMLResponse:
     query = page.request.query_params
-    reason = query.get("reason") or None
+    reason = query.get("reason") if query.get("reason") in PLACES else None  # else: all
     team_id = _int(query.get("team"), None)
     found = worklist.read(
         session,
@@ -57,7 +57,7 @@ def worklist_page(page: PageCtx, session: DB) -> HTMLResponse:
         today=page.ctx.today,
         at=page.ctx.now,
         team_id=team_id,
-        reason=reason if reason in PLACES else None,
+        reason=reason,
         page=max(1, _int(query.get("page"), 1) or 1),
     )
     _, words = rules_and_words()
@@ -67,7 +67,7 @@ def worklist_page(page: PageCtx, session: DB) -> HTMLResponse:
         work=found,
         words=words,
         places=PLACES,
-        reason=reason if reason in PLACES else "",
+        reason=reason or "",
         team_id=team_id,
         sparks={r.patient_id: spark(r, found.today) for r in found.rows},
         spark_days=worklist.SPARK_DAYS,
