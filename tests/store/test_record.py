@@ -174,7 +174,7 @@ def test_one_idempotency_key_per_user(session: Session) -> None:
         )
 
 
-def test_case_data_many_is_case_data_of_each(session: Session) -> None:
+def test_case_parts_many_are_case_parts_of_each(session: Session) -> None:
     a, b, none = _patient(session), _patient(session), _patient(session)
     for pid, onset in ((a, "2026-02-01"), (b, "2026-02-10")):
         record.put_intake(session, pid, {"onset": onset, "symptoms": {}}, None)
@@ -183,10 +183,15 @@ def test_case_data_many_is_case_data_of_each(session: Session) -> None:
     record.put_diary_entry(session, none, D, {"leg_pain": 2})
     doc = accounts.add_user(session, username="doc", password_hash="x", role="clinician")
     record.set_medication(session, b, {"step": 1}, by=doc.id, by_name="doc", reason="r")
-    many = record.case_data_many(session, {a: "nl", b: "en", none: "nl"}, D)
-    assert set(many) == {a, b}  # no intake: left out, as case_data gives None
-    assert many[a] == record.case_data(session, a, D, "nl")
-    assert many[b] == record.case_data(session, b, D, "en")
+    many = record.case_parts_many(session, {a: "nl", b: "en", none: "nl"}, D)
+    assert set(many) == {a, b}  # no intake: left out, as case_parts gives None
+    for pid, language in ((a, "nl"), (b, "en")):
+        one = record.case_parts(session, pid, D, language)
+        assert one is not None
+        assert many[pid].head == one.head
+        assert [tuple(r) for r in many[pid].diary] == [tuple(r) for r in one.diary]
+        assert record.as_json(many[pid]) == record.case_data(session, pid, D, language)
+    assert [r[0] for r in many[a].diary] == [D - dt.timedelta(days=1), D]  # by date
 
 
 def test_store_many_keeps_the_dedupe_of_store(session: Session) -> None:

@@ -1,8 +1,10 @@
 """The stored record as a pathway ``Case``: the only place a record becomes one.
 
-The store gives the record as case JSON (``store.record.case_data``); here
-it is parsed by the contract, like any other input, and problems are named
-after what the caller sent. Deciding anything from the case is the pathway's job.
+The store gives the record as its case's parts (``store.record.case_parts``: the
+intake and medication as case JSON, the diary as rows); the contract checks them
+by its rules (``contract.stored.record_case``), like any other input. A write puts
+the caller's new input into the record's case JSON and parses that, so problems are
+named after what the caller sent. Deciding anything from the case is the pathway's job.
 """
 
 from __future__ import annotations
@@ -14,6 +16,7 @@ from sqlalchemy.orm import Session
 
 from rughernia.care.errors import Invalid, RecordNotAssessable
 from rughernia.contract import CaseInvalid, parse_case
+from rughernia.contract.stored import record_case
 from rughernia.pathway import Case
 from rughernia.pathway.checks import Problem
 from rughernia.store import record
@@ -24,8 +27,8 @@ INTAKE_FIELDS = ("onset", "patient", "symptoms")
 
 def stored(session: Session, patient_id: int, today: dt.date, language: str) -> Case | None:
     """The record as a case for ``today``, its texts in ``language``; None without an intake."""
-    data = record.case_data(session, patient_id, today, language)
-    return None if data is None else _parsed(data)
+    parts = record.case_parts(session, patient_id, today, language)
+    return None if parts is None else _parsed(parts)
 
 
 def stored_many(
@@ -37,17 +40,17 @@ def stored_many(
     its ``RecordNotAssessable`` (not raised: one bad record must not stop the others).
     """
     out: dict[int, Case | RecordNotAssessable] = {}
-    for patient_id, data in record.case_data_many(session, patients, today).items():
+    for patient_id, parts in record.case_parts_many(session, patients, today).items():
         try:
-            out[patient_id] = _parsed(data)
+            out[patient_id] = _parsed(parts)
         except RecordNotAssessable as exc:
             out[patient_id] = exc
     return out
 
 
-def _parsed(data: dict[str, Any]) -> Case:
+def _parsed(parts: record.CaseParts) -> Case:
     try:
-        return parse_case(data)
+        return record_case(parts.head, parts.diary)
     except CaseInvalid as exc:
         # Stored data that no longer makes a valid case (e.g. the clock went back):
         # say so plainly rather than guess; the record itself is untouched.

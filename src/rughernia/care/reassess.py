@@ -102,17 +102,19 @@ def run(
         )
         if not patients:
             break
-        after = patients[-1][0]
-        cases = record_case.stored_many(session, dict(patients), plan.today)
+        after = patients[-1].patient_id
+        languages = {p.patient_id: p.language for p in patients}
+        cases = record_case.stored_many(session, languages, plan.today)
         results = {}
         for patient_id, case in cases.items():
             if not isinstance(case, RecordNotAssessable):
                 results[patient_id] = assess(case, content).to_dict()
-        stored = assessments.store_many(session, plan.today, results, CAUSE, at=at)
+        newest = {p.patient_id: p.newest for p in patients if p.newest is not None}
+        stored = assessments.store_many(session, plan.today, results, CAUSE, at=at, newest=newest)
         # One audit row per patient, written in one statement per chunk: the convention of
         # ``audit.write`` (a list read touches many records, one row each), so each record's
         # own audit trail shows that the run read it, as it shows every other look at it.
-        audit.write(session, SYSTEM, ACTION, "success", [p for p, _ in patients], at=at)
+        audit.write(session, SYSTEM, ACTION, "success", list(languages), at=at)
         session.commit()
         tally.reassessed += len(stored)
         tally.unchanged += len(results) - len(stored)

@@ -34,6 +34,8 @@ Pain = Annotated[StrictInt, Field(ge=0, le=10)]
 # JSON numbers (integer or not) within bounds; strict, so "5" and true are refused.
 WeightKg = Annotated[float, Field(ge=20, le=400, strict=True)]
 Hours = Annotated[float, Field(ge=0, le=24, strict=True)]
+ParacetamolMg = Annotated[StrictInt, Field(ge=0, le=20000)]
+Note = Annotated[str, Field(max_length=2000)]
 
 
 RiskFactor = Literal[
@@ -116,17 +118,14 @@ class DiaryEntryModel(StrictModel):
     back_pain: Annotated[Pain | SkipJsonSchema[None], AfterValidator(_not_null)] = None
     pain_tolerable: StrictBool | None = None
     painkillers_as_scheduled: StrictBool | None = None
-    paracetamol_mg: Annotated[
-        Annotated[StrictInt, Field(ge=0, le=20000)] | SkipJsonSchema[None],
-        AfterValidator(_not_null),
-    ] = None
+    paracetamol_mg: Annotated[ParacetamolMg | SkipJsonSchema[None], AfterValidator(_not_null)] = (
+        None
+    )
     nsaid_taken: OptBool = None
     opioid_taken: OptBool = None
     hours_lying_daytime: Annotated[Hours | SkipJsonSchema[None], AfterValidator(_not_null)] = None
     exercised: OptBool = None
-    note: Annotated[
-        str | SkipJsonSchema[None], AfterValidator(_not_null), Field(max_length=2000)
-    ] = None
+    note: Annotated[Note | SkipJsonSchema[None], AfterValidator(_not_null)] = None
 
 
 Nsaid = Literal["naproxen", "ibuprofen", "diclofenac"]

@@ -57,14 +57,19 @@ def parse_case_json(text: str | bytes, language: str | None = None) -> pw.Case:
     try:
         model = CaseModel.model_validate_json(text)
     except ValidationError as exc:
-        errors = exc.errors(include_url=False)
-        worded = problems_of(errors[:MAX_WORDED])
-        more = sum(1 for e in errors[MAX_WORDED:] if e["type"] != "none_required")
-        raise CaseInvalid(worded, more=more) from None
-    return _checked(to_case(model), language)
+        raise case_invalid(exc.errors(include_url=False)) from None
+    return checked(to_case(model), language)
 
 
-def _checked(case: pw.Case, language: str | None) -> pw.Case:
+def case_invalid(errors: list[Any]) -> CaseInvalid:
+    """The models' errors as one CaseInvalid: the first MAX_WORDED worded, the rest counted."""
+    worded = problems_of(errors[:MAX_WORDED])
+    more = sum(1 for e in errors[MAX_WORDED:] if e["type"] != "none_required")
+    return CaseInvalid(worded, more=more)
+
+
+def checked(case: pw.Case, language: str | None) -> pw.Case:
+    """The case in ``language`` (if given), or CaseInvalid with the rules between its fields."""
     if language is not None:
         if language not in ("nl", "en"):
             raise CaseInvalid([Problem("language", f"{language!r} is not allowed; use nl or en")])

@@ -162,6 +162,9 @@ _NEWEST_OF_MANY = select(
 )
 
 
+Newest = tuple[dt.date, str | None]  # a patient's newest stored assessment: its day and digest
+
+
 def store_many(
     session: Session,
     today: dt.date,
@@ -169,20 +172,25 @@ def store_many(
     cause: str,
     *,
     at: dt.datetime | None = None,
+    newest: dict[int, Newest] | None = None,
 ) -> list[int]:
     """``store`` for many patients at once (patient id -> assessment as of ``today``), in two
     statements: the newest stored assessment of each, then one insert of those that differ.
 
     The same rule as ``store``: a patient whose newest stored assessment is this very
-    assessment of this very day gets nothing new. Returns the patients that got one.
+    assessment of this very day gets nothing new. A caller that read the newest of each
+    (with the patients locked, as ``stale_patients`` does) passes them as ``newest``, and
+    the first statement is saved: a patient missing from it has none. Returns the
+    patients that got one.
     """
     if not results:
         return []
     connection = session.connection()
-    newest = {
-        row.patient_id: (row.today, row.digest)
-        for row in connection.execute(_NEWEST_OF_MANY, {"patient_ids": list(results)})
-    }
+    if newest is None:
+        newest = {
+            row.patient_id: (row.today, row.digest)
+            for row in connection.execute(_NEWEST_OF_MANY, {"patient_ids": list(results)})
+        }
     now = when(at)
     rows = []
     for patient_id, data in results.items():
@@ -284,6 +292,15 @@ def freshness(
     return Freshness(int(row[0]), int(row[1]), int(row[2]))
 
 
+@dataclass(frozen=True, slots=True)
+class Stale:
+    """A patient to re-assess: the record's language and its newest stored assessment."""
+
+    patient_id: int
+    language: str
+    newest: Newest | None  # None: no assessment yet
+
+
 def stale_patients(
     session: Session,
     today: dt.date,
@@ -291,16 +308,17 @@ def stale_patients(
     team_ids: Sequence[int] | None = None,
     after: int = 0,
     limit: int | None,
-) -> list[tuple[int, str]]:
-    """Up to ``limit`` stale patients (id, language) with an id above ``after``, by id, in
-    one query: page on with the last id, so a record that stays stale is passed, not redone.
+) -> list[Stale]:
+    """Up to ``limit`` stale patients with an id above ``after``, by id, in one query: page
+    on with the last id, so a record that stays stale is passed, not redone.
 
     Their patient rows are locked (PostgreSQL; SQLite holds its write lock anyway) as a
     single record's writers lock theirs, so a diary day saved meanwhile is either read
-    here or written after this transaction, never overwritten by an older decision.
+    here or written after this transaction, never overwritten by an older decision; and
+    each one's newest assessment, read here, stays the newest (``store_many``'s dedupe).
     """
     stmt = (
-        select(_PATIENTS.c.id, _PATIENTS.c.language)
+        select(_PATIENTS.c.id, _PATIENTS.c.language, _NEWEST.c.today, _NEWEST.c.digest)
         .select_from(_WITH_NEWEST)
         .where(_STALE, _PATIENTS.c.id > after, _in_team(team_ids))
         .order_by(_PATIENTS.c.id)
@@ -308,7 +326,7 @@ def stale_patients(
         .with_for_update(of=_PATIENTS)
     )
     rows = session.execute(stmt, {"today": today})
-    return [(int(r[0]), str(r[1])) for r in rows]
+    return [Stale(int(r[0]), str(r[1]), None if r[2] is None else (r[2], r[3])) for r in rows]
 
 
 # --- alarm acknowledgements -------------------------------------------------------

@@ -8,7 +8,7 @@ pathway's job, not ours.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any, cast
 
@@ -293,15 +293,25 @@ _DIARY_ROWS = (
 )
 
 
-def case_data(
+@dataclass(frozen=True, slots=True)
+class CaseParts:
+    """A stored record as its case's parts: ``head`` the case JSON without the diary (today,
+    language, the intake's sections, the medication), ``diary`` its rows by date, each the
+    date and then the values of DIARY_FIELDS (None where not answered)."""
+
+    head: dict[str, Any]
+    diary: Sequence[Sequence[Any]]
+
+
+def case_parts(
     session: Session,
     patient_id: int,
     today: dt.date,
     language: str,
     *,
     need_intake: bool = True,
-) -> dict[str, Any] | None:
-    """The stored record as case JSON for ``today``, in two queries.
+) -> CaseParts | None:
+    """The stored record's case parts for ``today``, in two queries.
 
     Without an intake (no symptoms yet) it is None; with ``need_intake=False`` it
     is the rest of the record (diary, medication) all the same, for the writes
@@ -312,27 +322,42 @@ def case_data(
     has_intake = found is not None and found.data is not None
     if need_intake and not has_intake:
         return None
-    diary_rows = connection.execute(_DIARY_ROWS, {"patient_id": patient_id})
-    return _case_dict(today, language, found if has_intake else None, found, diary_rows)
+    diary = list(connection.execute(_DIARY_ROWS, {"patient_id": patient_id}))
+    return CaseParts(_head(today, language, found if has_intake else None, found), diary)
 
 
-def _case_dict(
+def case_data(
+    session: Session,
+    patient_id: int,
     today: dt.date,
     language: str,
-    intake_row: Row[Any] | None,
-    medication_row: Row[Any] | None,
-    diary_rows: Iterable[Sequence[Any]],
+    *,
+    need_intake: bool = True,
+) -> dict[str, Any] | None:
+    """The stored record as case JSON for ``today`` (``case_parts`` written out), for the
+    writes that put new input into it before it is parsed."""
+    parts = case_parts(session, patient_id, today, language, need_intake=need_intake)
+    return None if parts is None else as_json(parts)
+
+
+def as_json(parts: CaseParts) -> dict[str, Any]:
+    """Case parts as the case JSON of the shared contract."""
+    diary = [
+        entry_dict(row[0], dict(zip(DIARY_FIELDS, row[1:], strict=True))) for row in parts.diary
+    ]
+    return {**parts.head, "diary": diary}
+
+
+def _head(
+    today: dt.date, language: str, intake_row: Row[Any] | None, medication_row: Row[Any] | None
 ) -> dict[str, Any]:
-    """The case JSON of one record: its intake, its diary rows (date first, by date), its
-    medication (a row with the medication fields; none or a None step: no medication)."""
+    """The case JSON of one record but its diary: its intake and its medication (a row with
+    the medication fields; none or a None step: no medication)."""
     no_medication = medication_row is None or medication_row.step is None
     return {
         "today": today.isoformat(),
         "language": language,
         **(intake_row.data if intake_row is not None else {}),
-        "diary": [
-            entry_dict(row[0], dict(zip(DIARY_FIELDS, row[1:], strict=True))) for row in diary_rows
-        ],
         "medication": medication_dict(None if no_medication else medication_row),
     }
 
@@ -356,12 +381,12 @@ _DIARIES_ROWS = (
 )
 
 
-def case_data_many(
+def case_parts_many(
     session: Session, patients: dict[int, str], today: dt.date
-) -> dict[int, dict[str, Any]]:
-    """``case_data`` for many patients (id -> language) in two queries, whatever their
+) -> dict[int, CaseParts]:
+    """``case_parts`` for many patients (id -> language) in two queries, whatever their
     number: their intakes with their medication, then all their diaries. Patients
-    without an intake are left out, as ``case_data`` gives None for them."""
+    without an intake are left out, as ``case_parts`` gives None for them."""
     if not patients:
         return {}
     connection = session.connection()
@@ -369,9 +394,10 @@ def case_data_many(
     found = {row.patient_id: row for row in connection.execute(_INTAKES_AND_MEDICATIONS, ids)}
     diaries: dict[int, list[Sequence[Any]]] = {patient_id: [] for patient_id in found}
     for row in connection.execute(_DIARIES_ROWS, ids):
-        if row[0] in diaries:
-            diaries[row[0]].append(row[1:])
+        diary = diaries.get(row[0])
+        if diary is not None:
+            diary.append(row[1:])
     return {
-        patient_id: _case_dict(today, patients[patient_id], row, row, diaries[patient_id])
+        patient_id: CaseParts(_head(today, patients[patient_id], row, row), diaries[patient_id])
         for patient_id, row in found.items()
     }
