@@ -12,10 +12,11 @@ import pytest
 from sqlalchemy import Engine
 from sqlalchemy.orm import Session
 
-from rughernia.care import assessment, findings, privacy
+from rughernia.care import assessment, findings, privacy, worklist
 from rughernia.care.errors import Forbidden, Invalid, NotFound
 from rughernia.care.once import Once, Replayed
 from rughernia.content import load
+from rughernia.pathway.acknowledgement import counting
 from rughernia.pathway.model import AckRules
 from rughernia.store import notes, record
 from rughernia.store.tables import FindingAck
@@ -30,6 +31,13 @@ LATER = AT + dt.timedelta(hours=1)
 def _flat(s: Any, team: str = "A", **kw: Any) -> int:
     """Day 56 with a flat leg pain 7 all along: the 8-week checkpoint, not improving."""
     return int(s.patient(team, intake=in_scope(), flat_until=DAY_56, **kw))
+
+
+def _on_worklist(session: Session, s: Any, today: dt.date = DAY_56) -> dict[int, set[str]]:
+    """The acknowledged codes that count on doc_a's worklist, per patient (none: left out)."""
+    listed = worklist.read(session, s["doc_a"], today=today, at=LATER, per_page=1_000)
+    session.commit()
+    return {r.patient_id: {a.code for a in r.acknowledged} for r in listed.rows if r.acknowledged}
 
 
 def _ack(session: Session, s: Any, pid: int, code: str = CHECKPOINT, **kw: Any) -> FindingAck:
@@ -56,8 +64,8 @@ def test_an_acknowledged_finding_is_in_force_until_its_date(session: Session) ->
     assert _in_force(session, s, pid) == [True]
     assert _in_force(session, s, pid, UNTIL) == [True]  # the review date itself counts
     assert _in_force(session, s, pid, UNTIL + dt.timedelta(days=1)) == [False]
-    assert notes.acks_in_force(session, [pid], DAY_56) == {pid: {CHECKPOINT}}
-    assert notes.acks_in_force(session, [pid], UNTIL + dt.timedelta(days=1)) == {}
+    assert _on_worklist(session, s) == {pid: {CHECKPOINT}}
+    assert _on_worklist(session, s, UNTIL + dt.timedelta(days=1)) == {}
     assert audit(session, "finding.acknowledge") == [("doc_a", pid, "success")]
 
 
@@ -88,7 +96,7 @@ def test_any_change_of_the_record_after_it_voids_it(session: Session, change: st
     session.commit()
 
     assert _in_force(session, s, pid) == [False]
-    assert notes.acks_in_force(session, [pid, other], DAY_56) == {other: {CHECKPOINT}}
+    assert _on_worklist(session, s) == {other: {CHECKPOINT}}
 
 
 def test_a_new_acknowledgement_after_the_change_counts_again(session: Session) -> None:
@@ -101,7 +109,7 @@ def test_a_new_acknowledgement_after_the_change_counts_again(session: Session) -
         session, s["doc_a"], pid, CHECKPOINT, UNTIL, "Seen again", today=DAY_56, at=LATER
     )
     assert _in_force(session, s, pid) == [True, False]  # newest first
-    assert notes.acks_in_force(session, [pid], DAY_56) == {pid: {CHECKPOINT}}
+    assert _on_worklist(session, s) == {pid: {CHECKPOINT}}
 
 
 @pytest.mark.parametrize(
@@ -223,24 +231,29 @@ def test_a_code_put_on_the_never_list_later_stops_counting(session: Session) -> 
         content,
         acknowledgement=AckRules(content.acknowledgement.never | {CHECKPOINT}, 365),
     )
-    assert notes.acks_in_force(session, [pid], DAY_56, content=stricter) == {}
+    acks = notes.finding_acks(session, pid)
+    changed = record.changed_at(session, pid)
+    assert counting(acks, DAY_56, changed, content) == [True]
+    assert counting(acks, DAY_56, changed, stricter) == [False]
 
 
-def test_acks_in_force_is_one_query_whatever_the_number_of_patients(
+def test_the_worklist_reads_them_in_the_same_queries_for_any_number(
     session: Session, engine: Engine
 ) -> None:
     s = scene(session)
-    few = [_flat(s) for _ in range(2)]
-    many = [_flat(s) for _ in range(20)]
-    for pid in few + many:
-        _ack(session, s, pid)
+    for _ in range(2):
+        _ack(session, s, _flat(s))
     session.commit()
+    _on_worklist(session, s)  # everyone assessed as of the day
     with statements(engine) as two:
-        assert len(notes.acks_in_force(session, few, DAY_56)) == 2
-    with statements(engine) as twenty:
-        assert len(notes.acks_in_force(session, many, DAY_56)) == 20
-    assert len(two) == len(twenty) == 1, (two, twenty)
-    assert notes.acks_in_force(session, [], DAY_56) == {}
+        assert len(_on_worklist(session, s)) == 2
+    for _ in range(20):
+        _ack(session, s, _flat(s))
+    session.commit()
+    _on_worklist(session, s)
+    with statements(engine) as twenty_two:
+        assert len(_on_worklist(session, s)) == 22
+    assert len(two) == len(twenty_two), (two, twenty_two)
 
 
 def test_the_export_holds_them_and_erasure_takes_them(session: Session) -> None:
@@ -263,5 +276,5 @@ def test_the_newest_acknowledgement_of_a_code_decides(session: Session) -> None:
     later = soon + dt.timedelta(days=1)
     assert _in_force(session, s, pid) == [True, False]
     assert _in_force(session, s, pid, later) == [False, False]
-    assert notes.acks_in_force(session, [pid], DAY_56) == {pid: {CHECKPOINT}}
-    assert notes.acks_in_force(session, [pid], later) == {}
+    assert _on_worklist(session, s) == {pid: {CHECKPOINT}}
+    assert _on_worklist(session, s, later) == {}  # the older one, with a later date, does not

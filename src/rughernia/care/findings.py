@@ -19,8 +19,8 @@ from rughernia.care.notes import CLINICIAN, checked_text
 from rughernia.care.once import Once
 from rughernia.content import load
 from rughernia.pathway import assess
-from rughernia.pathway.acknowledgement import in_force, may_acknowledge, review_date_problem
-from rughernia.store import notes
+from rughernia.pathway.acknowledgement import counting, may_acknowledge, review_date_problem
+from rughernia.store import notes, record
 from rughernia.store.tables import FindingAck
 
 MAX_NOTE = 1000
@@ -88,10 +88,6 @@ def read(
     content = load()
     with on_record(session, actor, patient_id, "finding.read", at=at, roles=CLINICIAN) as step:
         acks = notes.finding_acks(session, step.record.id)
-        changed = notes.record_changed_at(session, step.record.id) if acks else None
-    out, newer = [], set()
-    for a in acks:  # newest first: only the newest of a code counts, as in the worklist
-        counts = a.code not in newer and may_acknowledge(a.code, content)
-        out.append(Acknowledgement(a, counts and in_force(a.until, a.at, today, changed)))
-        newer.add(a.code)
-    return out
+        changed = record.changed_at(session, step.record.id) if acks else None
+    counts = counting(acks, today, changed, content)  # as the worklist counts them
+    return [Acknowledgement(a, c) for a, c in zip(acks, counts, strict=True)]

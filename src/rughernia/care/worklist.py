@@ -23,11 +23,10 @@ from rughernia.care.access import Actor, as_role, refuse
 from rughernia.care.errors import NotFound, invalid
 from rughernia.content import load
 from rughernia.content.worklist import rules_and_words
-from rughernia.pathway.acknowledgement import alarm_level_covered, in_force, may_acknowledge
+from rughernia.pathway.acknowledgement import alarm_level_covered, counting
 from rughernia.pathway.model import Triage
 from rughernia.pathway.worklist import PLACES, Place, Standing, place
-from rughernia.store import accounts, worklist
-from rughernia.store import notes as notes_store
+from rughernia.store import accounts, record, worklist
 from rughernia.store.tables import FindingAck
 from rughernia.store.worklist import AlarmSeen, Listed
 
@@ -76,21 +75,15 @@ def standing_alarm_acknowledgement(
     (None: none holds), so a patient's page and the worklist say the same. No access
     check or audit of its own: for a page that has just read the record through one."""
     ack = worklist.alarm_acknowledgements(session, [], patient_id=patient_id).get(patient_id)
-    level = alarm_in_force(ack, notes_store.record_changed_at(session, patient_id))
+    level = alarm_in_force(ack, record.changed_at(session, patient_id))
     return ack if level is not None and level >= Triage.from_code(triage) else None
 
 
 def _findings_in_force(acks: list[FindingAck], listed: Listed, today: dt.date) -> list[FindingAck]:
-    """The acknowledgements of findings that still count: the pathway's rules, again (a
-    code later put on the never-list stops counting at once), one per code, the newest."""
-    content = load()
-    out: dict[str, FindingAck] = {}
-    for ack in acks:
-        if ack.code in out or not may_acknowledge(ack.code, content):
-            continue
-        if in_force(ack.until, ack.at, today, listed.changed_at):
-            out[ack.code] = ack
-    return list(out.values())
+    """The acknowledgements of findings that count today (``pathway.acknowledgement.counting``
+    of the record's newest ones, newest first)."""
+    counts = counting(acks, today, listed.changed_at, load())
+    return [ack for ack, c in zip(acks, counts, strict=True) if c]
 
 
 def _placed(listed: Listed, ack: AlarmSeen | None, acked: set[str], today: dt.date) -> Place:
@@ -133,7 +126,7 @@ def read(
         )
         listed = worklist.patients(session, team_ids)
         acks = worklist.alarm_acknowledgements(session, team_ids)
-        found = worklist.finding_acknowledgements(session, team_ids, today)
+        found = worklist.finding_acknowledgements(session, team_ids)
         acked = {
             p.patient_id: _findings_in_force(found.get(p.patient_id, []), p, today) for p in listed
         }

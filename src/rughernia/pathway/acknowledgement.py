@@ -13,8 +13,21 @@ Pure functions of their arguments, as the rest of the pathway: no clock, no I/O.
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterable
+from typing import Protocol
 
 from rughernia.pathway.model import Content, Triage
+
+
+class Given(Protocol):
+    """An acknowledgement as given: of which finding, until when, and when it was given."""
+
+    @property
+    def code(self) -> str: ...
+    @property
+    def until(self) -> dt.date: ...
+    @property
+    def at(self) -> dt.datetime: ...
 
 
 def may_acknowledge(code: str, content: Content) -> bool:
@@ -58,6 +71,32 @@ def in_force(
     if today > until:
         return False
     return record_changed_at is None or record_changed_at <= acknowledged_at
+
+
+def counting(
+    given: Iterable[Given],
+    today: dt.date,
+    record_changed_at: dt.datetime | None,
+    content: Content,
+) -> list[bool]:
+    """Of one record's acknowledgements, newest first: whether each counts today.
+
+    Only the newest of a code decides, as the clinician said last: a later one with an
+    earlier date shortens the wait, and once its date has passed an older one with a
+    later date does not take over (the safer choice: the finding shows again). It
+    counts while it is ``in_force`` and its code still ``may_acknowledge`` (a code put
+    on the never-list later stops counting at once).
+    """
+    out, seen = [], set()
+    for ack in given:
+        newest = ack.code not in seen
+        seen.add(ack.code)
+        out.append(
+            newest
+            and may_acknowledge(ack.code, content)
+            and in_force(ack.until, ack.at, today, record_changed_at)
+        )
+    return out
 
 
 def review_date_problem(until: dt.date, today: dt.date, content: Content) -> str | None:

@@ -12,7 +12,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any, cast
 
-from sqlalchemy import Table, bindparam, delete, exists, select
+from sqlalchemy import ScalarSelect, Table, bindparam, delete, exists, func, select
 from sqlalchemy.engine import Row
 from sqlalchemy.orm import Session
 
@@ -269,6 +269,34 @@ def medication_history(session: Session, patient_id: int) -> list[MedicationChan
         .order_by(MedicationChange.id)
     )
     return list(session.scalars(stmt))
+
+
+# --- when the record last changed ----------------------------------------------------
+
+
+def changed_columns(patient_id: Any) -> tuple[ScalarSelect[Any], ...]:
+    """The newest change of the record's intake, diary and medication (each None without
+    rows), for ``patient_id``: a value, or a column of the enclosing query (a correlated
+    subquery then: an index lookup a patient, whatever the length of the diary)."""
+    return tuple(
+        select(func.max(column))
+        .where(column.table.c.patient_id == patient_id)
+        .correlate_except(column.table)
+        .scalar_subquery()
+        for column in (_INTAKES.c.updated_at, _DIARY.c.updated_at, _MEDICATIONS.c.updated_at)
+    )
+
+
+def newest(*times: dt.datetime | None) -> dt.datetime | None:
+    """The newest of the times given (None: nothing changed yet)."""
+    known = [t for t in times if t is not None]
+    return max(known) if known else None
+
+
+def changed_at(session: Session, patient_id: int) -> dt.datetime | None:
+    """The newest change of the record's intake, diary and medication: an acknowledgement
+    made before it no longer holds (None: nothing yet)."""
+    return newest(*session.execute(select(*changed_columns(patient_id))).one())
 
 
 # --- the record as a case ---------------------------------------------------------

@@ -138,7 +138,11 @@ class Intake(Base):
 
 class DiaryRow(Base):
     __tablename__ = "diary_entries"
-    __table_args__ = (UniqueConstraint("patient_id", "date"),)
+    # The key finds a record's last day; the index its newest change (the worklist's).
+    __table_args__ = (
+        UniqueConstraint("patient_id", "date"),
+        Index(None, "patient_id", "updated_at"),
+    )
     id: Mapped[int] = mapped_column(primary_key=True)
     patient_id: Mapped[int] = mapped_column(ForeignKey("patients.id", ondelete="CASCADE"))
     date: Mapped[dt.date] = mapped_column(Date)

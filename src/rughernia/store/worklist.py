@@ -10,16 +10,15 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any, cast
 
-from sqlalchemy import Select, Table, func, select, union_all
+from sqlalchemy import Select, Table, func, select
 from sqlalchemy.orm import Session
 
+from rughernia.store import record
 from rughernia.store.tables import (
     AlarmAck,
     AssessmentRow,
     DiaryRow,
     FindingAck,
-    Intake,
-    MedicationRow,
     PatientRow,
     Team,
 )
@@ -60,27 +59,11 @@ def _of_teams(team_ids: Sequence[int]) -> Select[int]:
     return select(_PATIENTS.c.id).where(_PATIENTS.c.team_id.in_(list(team_ids)))
 
 
-def changed_at(team_ids: Sequence[int]) -> Select[int, dt.datetime]:
-    """Each patient's newest change of the record (intake, diary, medication): an
-    acknowledgement made before it no longer holds."""
-    ids = _of_teams(team_ids)
-    parts = union_all(
-        select(Intake.patient_id.label("pid"), Intake.updated_at.label("at")).where(
-            Intake.patient_id.in_(ids)
-        ),
-        select(DiaryRow.patient_id.label("pid"), func.max(DiaryRow.updated_at).label("at"))
-        .where(DiaryRow.patient_id.in_(ids))
-        .group_by(DiaryRow.patient_id),
-        select(MedicationRow.patient_id.label("pid"), MedicationRow.updated_at.label("at")).where(
-            MedicationRow.patient_id.in_(ids)
-        ),
-    ).subquery()
-    return select(parts.c.pid, func.max(parts.c.at)).group_by(parts.c.pid)
-
-
 def patients(session: Session, team_ids: Sequence[int]) -> list[Listed]:
     """Every patient of these teams with their newest assessment, last diary day and last
-    change: three queries for any number of patients."""
+    change, in one query for any number of patients: per patient, index lookups only
+    (the newest assessment by (patient_id, id), the last day by the diary's key, the
+    newest changes by ``record.changed_columns``), never a scan of every diary row."""
     if not team_ids:
         return []
     newest_id = (
@@ -89,6 +72,9 @@ def patients(session: Session, team_ids: Sequence[int]) -> list[Listed]:
         .correlate(_PATIENTS)
         .scalar_subquery()
     )
+    last_diary = (
+        select(func.max(_DIARY.c.date)).where(_DIARY.c.patient_id == _PATIENTS.c.id)
+    ).scalar_subquery()
     stmt = (
         select(
             _PATIENTS.c.id,
@@ -98,20 +84,14 @@ def patients(session: Session, team_ids: Sequence[int]) -> list[Listed]:
             _ASSESSMENTS.c.id,
             _ASSESSMENTS.c.data,
             _ASSESSMENTS.c.today,
+            last_diary,
+            *record.changed_columns(_PATIENTS.c.id),
         )
         .select_from(_PATIENTS)
         .join(Team, Team.id == _PATIENTS.c.team_id)
         .outerjoin(_ASSESSMENTS, _ASSESSMENTS.c.id == newest_id)
         .where(_PATIENTS.c.team_id.in_(list(team_ids)))
     )
-    last_diary = dict(
-        session.execute(
-            select(_DIARY.c.patient_id, func.max(_DIARY.c.date))
-            .where(_DIARY.c.patient_id.in_(_of_teams(team_ids)))
-            .group_by(_DIARY.c.patient_id)
-        ).all()
-    )
-    changed: dict[int, dt.datetime] = {r[0]: r[1] for r in session.execute(changed_at(team_ids))}
     return [
         Listed(
             patient_id=r[0],
@@ -121,8 +101,8 @@ def patients(session: Session, team_ids: Sequence[int]) -> list[Listed]:
             assessment_id=r[4],
             assessment=r[5],
             assessed_for=r[6],
-            last_diary=last_diary.get(r[0]),
-            changed_at=changed.get(r[0]),
+            last_diary=r[7],
+            changed_at=record.newest(*r[8:]),
         )
         for r in session.execute(stmt)
     ]
@@ -147,15 +127,19 @@ def alarm_acknowledgements(
 
 
 def finding_acknowledgements(
-    session: Session, team_ids: Sequence[int], today: dt.date
+    session: Session, team_ids: Sequence[int]
 ) -> dict[int, list[FindingAck]]:
-    """The acknowledgements of findings whose review date is not past, per patient, newest
-    first; whether each still counts is ``pathway.acknowledgement.in_force``'s to say."""
-    stmt = (
-        select(FindingAck)
-        .where(FindingAck.patient_id.in_(_of_teams(team_ids)), FindingAck.until >= today)
-        .order_by(FindingAck.id.desc())
+    """The newest acknowledgement of each code of each patient of these teams, newest
+    first; whether each counts today is ``pathway.acknowledgement.counting``'s to say.
+
+    Not only those whose date is still ahead: a newest one whose date has passed must
+    keep an older one with a later date from counting."""
+    newest = (
+        select(func.max(FindingAck.id))
+        .where(FindingAck.patient_id.in_(_of_teams(team_ids)))
+        .group_by(FindingAck.patient_id, FindingAck.code)
     )
+    stmt = select(FindingAck).where(FindingAck.id.in_(newest)).order_by(FindingAck.id.desc())
     out: dict[int, list[FindingAck]] = {}
     for ack in session.scalars(stmt):
         out.setdefault(ack.patient_id, []).append(ack)
