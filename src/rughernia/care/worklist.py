@@ -14,7 +14,6 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass, field
-from typing import Any
 
 from sqlalchemy.orm import Session
 
@@ -88,8 +87,7 @@ def _findings_in_force(acks: list[FindingAck], listed: Listed, today: dt.date) -
 
 def _placed(listed: Listed, ack: AlarmSeen | None, acked: set[str], today: dt.date) -> Place:
     rules, _ = rules_and_words()
-    data: dict[str, Any] = listed.assessment or {}
-    findings = [(f["code"], Triage.from_code(f["triage"])) for f in data.get("findings", [])]
+    findings = [(f["code"], Triage.from_code(f["triage"])) for f in listed.findings]
     standing = Standing(alarm_in_force(ack, listed.changed_at), frozenset(acked), listed.last_diary)
     return place(findings, standing, today, rules)
 
@@ -171,18 +169,16 @@ def _row(
     acked: list[FindingAck],
     pains: dict[int, list[tuple[dt.date, int]]],
 ) -> Row:
-    data: dict[str, Any] = p.assessment or {}
-    days = data.get("days_since_onset")
-    medication = data.get("medication") or {}
+    days = p.days_since_onset
     return Row(
         patient_id=p.patient_id,
         name=p.name,
         team=p.team,
         place=spot,
         week=None if days is None else max(0, days) // 7,
-        phase=data.get("phase"),
-        step=medication.get("step"),
-        triage=data.get("triage"),
+        phase=p.phase,
+        step=p.step,
+        triage=p.triage,
         leg_pain=pains.get(p.patient_id, []),
         alarm_ack=ack if alarm_in_force(ack, p.changed_at) is not None else None,
         acknowledged=tuple(acked),

@@ -37,9 +37,15 @@ class Listed:
     name: str
     team: str
     language: str
+    # Of the newest stored assessment (all None without one), only what the list shows
+    # and ranks by: not its texts and advice, nine tenths of its JSON.
     assessment_id: int | None
-    assessment: dict[str, Any] | None  # the newest stored assessment's data
     assessed_for: dt.date | None  # the day it is of
+    triage: str | None
+    phase: str | None
+    days_since_onset: int | None
+    step: int | None  # the medication step it was made with
+    findings: list[dict[str, Any]]  # as stored: code, triage, source, text
     last_diary: dt.date | None
     changed_at: dt.datetime | None  # the newest change of intake, diary or medication
 
@@ -82,8 +88,12 @@ def patients(session: Session, team_ids: Sequence[int]) -> list[Listed]:
             Team.name,
             _PATIENTS.c.language,
             _ASSESSMENTS.c.id,
-            _ASSESSMENTS.c.data,
             _ASSESSMENTS.c.today,
+            _ASSESSMENTS.c.triage,
+            _ASSESSMENTS.c.phase,
+            _ASSESSMENTS.c.data["days_since_onset"].as_integer(),
+            _ASSESSMENTS.c.data[("medication", "step")].as_integer(),
+            _ASSESSMENTS.c.data["findings"],
             last_diary,
             *record.changed_columns(_PATIENTS.c.id),
         )
@@ -99,10 +109,14 @@ def patients(session: Session, team_ids: Sequence[int]) -> list[Listed]:
             team=r[2],
             language=r[3],
             assessment_id=r[4],
-            assessment=r[5],
-            assessed_for=r[6],
-            last_diary=r[7],
-            changed_at=record.newest(*r[8:]),
+            assessed_for=r[5],
+            triage=r[6],
+            phase=r[7],
+            days_since_onset=r[8],
+            step=r[9],
+            findings=r[10] or [],
+            last_diary=r[11],
+            changed_at=record.newest(*r[12:]),
         )
         for r in session.execute(stmt)
     ]
