@@ -4,6 +4,7 @@ their source, in both languages; the loader refuses a note without them."""
 from __future__ import annotations
 
 import copy
+from types import SimpleNamespace
 
 import pytest
 
@@ -14,7 +15,8 @@ from rughernia.web.pages.render import html
 @pytest.mark.parametrize("lang", ["nl", "en"])
 def test_every_note_has_its_text_and_a_known_source(lang: information.Language) -> None:
     notes = information.notes(lang)
-    assert set(notes) == {"pain_not_bearable", "out_of_hours"}
+    assert set(notes) == {"pain_not_bearable", "out_of_hours", "warning_sign"}
+    assert notes["warning_sign"].source == "L9"
     assert notes["pain_not_bearable"].source == "L5"
     assert "112" in notes["out_of_hours"].text
     assert all(n.source in information.sources(lang) for n in notes.values())
@@ -45,3 +47,17 @@ def test_the_emergency_screen_shows_the_note_in_the_page_language() -> None:
     for lang in ("nl", "en"):
         body = html(lang, "emergency.html", assessment=emergency, csrf="", user=None, path="/")
         assert information.notes(lang)["out_of_hours"].text in body.body.decode()
+
+
+@pytest.mark.parametrize("lang", ["nl", "en"])
+def test_the_footer_speaks_to_whoever_reads_the_page(lang: information.Language) -> None:
+    """Patients and visitors read what to do on a warning sign (content, with its source);
+    a clinician reads that the decision is theirs, not a message meant for a patient."""
+    warning = information.notes(lang)["warning_sign"].text
+    emergency = {"triage": "emergency", "triage_text": "Bel nu.", "findings": []}
+    for role, shown in ((None, True), ("patient", True), ("clinician", False), ("admin", False)):
+        user = None if role is None else SimpleNamespace(role=role)
+        page = html(lang, "emergency.html", assessment=emergency, csrf="", user=user, path="/")
+        footer = page.body.decode().split('<footer class="site">')[1]
+        assert (warning in footer) is shown, role
+        assert ("Rughernia" in footer) is True
