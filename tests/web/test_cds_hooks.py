@@ -172,6 +172,36 @@ def test_bad_json_is_400_not_422(cds: TestClient) -> None:
     assert "not valid JSON" in r.json()["detail"]
 
 
+def _large(body: dict[str, Any]) -> dict[str, Any]:
+    """``body`` past the reader's 64 KB, so that it is read in a worker thread."""
+    body["prefetch"]["patient"]["name"] = [{"text": "x" * 70_000}]
+    return body
+
+
+@pytest.mark.parametrize("size", ["small", "large"])
+def test_a_body_nested_too_deep_or_with_nul_or_a_lone_surrogate_is_400(
+    cds: TestClient, size: str
+) -> None:
+    headers = {**signed(), "Content-Type": "application/json"}
+    body = hook(_full("self_care"))
+    if size == "large":
+        body = _large(body)
+    cases: list[tuple[Any, str]] = [
+        (lambda b: b.update(deep=json.loads("[" * 65 + "]" * 65)), "nested more than 64 levels"),
+        (lambda b: b["context"].update(userId="Practitioner/1\x00"), "context.userId: must not"),
+        # A lone surrogate is no text (the database could not store it): refused as /assess does.
+        (lambda b: b["context"].update(userId="\ud800"), "not valid JSON"),
+    ]
+    for change, message in cases:
+        sent = json.loads(json.dumps(body))
+        change(sent)
+        raw = json.dumps(sent).encode()
+        assert (len(raw) > 64 * 1024) == (size == "large")
+        r = cds.post(SERVICE, content=raw, headers=headers)
+        assert r.status_code == 400, r.text
+        assert message in r.json()["detail"], r.text
+
+
 @pytest.mark.parametrize(
     ("value", "reason"),
     [
