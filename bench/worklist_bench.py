@@ -270,6 +270,7 @@ def run_on(name: str, options: Any) -> dict[str, Any] | None:
             results["triage"] = _triage(engine, generated[big].team_id, today)
             for n in options.sizes:
                 results[f"reassess_W{n}"] = _reassess(engine, today, f"W{n}", f"reassess W{n}")
+            worklist_data.analyzed(engine)  # the assessments table grew from nothing
             teams = {n: generated[f"W{n}"].team_id for n in options.sizes}
             try:
                 server.start()

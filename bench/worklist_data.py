@@ -245,7 +245,12 @@ def generate(
             diary_rows += _insert_diary(connection, diary)
         if progress is not None:
             progress(n)
-    # The planner's statistics, as a database in use has them (autovacuum; ``ANALYZE``).
+    analyzed(engine)
+    return Generated(team_id, patients, diary_rows, time.perf_counter() - start)
+
+
+def analyzed(engine: Engine) -> None:
+    """The planner's statistics, as a database in use has them (autovacuum; ``ANALYZE``):
+    after a bulk load, and after a run that stored an assessment for every patient."""
     with engine.begin() as connection:
         connection.exec_driver_sql("ANALYZE")
-    return Generated(team_id, patients, diary_rows, time.perf_counter() - start)
