@@ -7,7 +7,7 @@ who has none), and stores those assessments. No clinical logic here: the cases a
 stored records (``care.case``) and every decision is ``rughernia.pathway.assess``.
 
 Set-based, in chunks: each chunk is one transaction of a fixed number of statements
-(the stale patients, their records, their newest assessments, one insert, one audit
+(the stale patients with their newest assessments, their records, one insert, one audit
 insert), whatever the number of patients in it. A run stopped midway loses at most
 its open chunk; the next run finds what is still stale and does it, and a run with
 nothing stale stores nothing (``assessments.store_many`` keeps the dedupe of ``store``).

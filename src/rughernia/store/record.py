@@ -1,7 +1,8 @@
 """A patient's record: the patient row, intake, diary and medication.
 
-The caller owns the transaction. ``case_data`` turns the stored record into
-the case JSON of the shared contract; deciding anything from it is the
+The caller owns the transaction. ``case_parts`` gives the stored record as the
+parts of its case (``contract.stored`` checks them), ``case_data`` as the case JSON
+of the shared contract; deciding anything from it is the
 pathway's job, not ours.
 """
 
@@ -390,7 +391,7 @@ def _head(
     }
 
 
-# The same two statements for many patients at once (``case_data_many``).
+# The same two statements for many patients at once (``case_parts_many``).
 _INTAKES_AND_MEDICATIONS = (
     select(
         _INTAKES.c.patient_id,
