@@ -13,7 +13,7 @@ from sqlalchemy.orm import Session
 from rughernia.care import alarms, findings
 from rughernia.care import worklist as work
 from rughernia.care.errors import Invalid, NotFound
-from rughernia.store import accounts
+from rughernia.store import accounts, assessments, record
 from rughernia.store.audit import Actor
 from rughernia.store.tables import DiaryRow, FindingAck, Intake, PatientRow
 from tests.dbsupport import intake_for, statements
@@ -287,3 +287,23 @@ def test_an_acknowledgement_never_hides_an_alarm_even_if_stored(session: Session
 
     assert row.place.reason == "emergency"
     assert row.acknowledged == ()
+
+
+def test_each_row_shows_what_its_newest_assessment_says(session: Session) -> None:
+    """Week, phase, step and triage on the list are those of the stored assessment (read
+    from its columns), the findings its ranking used those of its JSON."""
+    team = _team(session, "A")
+    doc = _clinician(session, "doc", team)
+    (pid,) = _patients(session, team, 1, until=DAY_56, days=57)
+    doc_user = accounts.user_by_name(session, "doc")
+    assert doc_user is not None
+    record.set_medication(session, pid, {"step": 1}, by=doc_user.id, by_name="doc", reason="r")
+    session.commit()
+
+    (row,) = _read(session, doc, DAY_56).rows
+
+    (stored,) = [a.data for a in assessments.all_of(session, pid) if a.today == DAY_56]
+    assert row.week == stored["days_since_onset"] // 7 == 8
+    assert (row.phase, row.triage) == (stored["phase"], stored["triage"])
+    assert row.step == stored["medication"]["step"] == 1
+    assert set(row.place.codes) <= {f["code"] for f in stored["findings"]}

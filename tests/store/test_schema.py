@@ -63,7 +63,13 @@ def test_migrating_keeps_what_is_stored(tmp_path: Path) -> None:
 
     engine = make_engine(f"sqlite:///{tmp_path / 'old.db'}")
     upgrade(engine, "0001")
-    data = {"content_version": "1", "triage": "urgent", "phase": "acute"}
+    data = {
+        "content_version": "1",
+        "triage": "urgent",
+        "phase": "acute",
+        "days_since_onset": 12,
+        "medication": {"step": 2},
+    }
     with engine.begin() as conn:
         conn.execute(text("INSERT INTO teams (name, created_at) VALUES ('t', '2026-01-01')"))
         conn.execute(
@@ -85,6 +91,8 @@ def test_migrating_keeps_what_is_stored(tmp_path: Path) -> None:
     with session_factory(engine)() as session:
         rows = assessments.all_of(session, 1)
         assert [(r.triage, r.data, r.digest) for r in rows] == [("urgent", data, None)]
+        # 0006 copied the day count and step out of the stored JSON for the worklist.
+        assert [(r.days_since_onset, r.step) for r in rows] == [(12, 2)]
         # A row without a digest never stands in for a new assessment: a new one is stored.
         assert assessments.latest_matching(session, 1, dt.date(2026, 3, 1), data) is None
     engine.dispose()

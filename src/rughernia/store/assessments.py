@@ -1,8 +1,8 @@
 """Stored assessments and alarm acknowledgements. The caller owns the transaction.
 
 An assessment is stored exactly as the pathway produced it (``to_dict()``);
-the triage, phase and content version are copied into columns only so
-worklists can filter with SQL.
+the triage, phase, day count, medication step and content version are copied
+into columns only so worklists can filter and read them with SQL.
 """
 
 from __future__ import annotations
@@ -132,7 +132,8 @@ def store(
 def _values(
     patient_id: int, today: dt.date, data: dict[str, Any], cause: str, now: dt.datetime
 ) -> dict[str, Any]:
-    """An assessment's row: the triage, phase and version copied out for SQL filters."""
+    """An assessment's row: the triage, phase, day count, step and version copied out for
+    the worklist's SQL."""
     return {
         "patient_id": patient_id,
         "created_at": now,
@@ -140,6 +141,8 @@ def _values(
         "content_version": str(data["content_version"]),
         "triage": str(data["triage"]),
         "phase": data.get("phase"),
+        "days_since_onset": data.get("days_since_onset"),
+        "step": (data.get("medication") or {}).get("step"),
         "cause": cause,
         "data": data,
         "digest": digest_of(data),

@@ -213,6 +213,8 @@ class AssessmentRow(Base):
     content_version: Mapped[str] = mapped_column(String(40))
     triage: Mapped[str] = mapped_column(String(20))
     phase: Mapped[str | None] = mapped_column(String(20))
+    days_since_onset: Mapped[int | None] = mapped_column(Integer)
+    step: Mapped[int | None] = mapped_column(Integer)  # the medication step it was made with
     cause: Mapped[str] = mapped_column(String(20))
     data: Mapped[dict[str, Any]]
     # sha256 of the canonical JSON of ``data``: a look at an unchanged record stores nothing new.

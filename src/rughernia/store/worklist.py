@@ -38,7 +38,8 @@ class Listed:
     team: str
     language: str
     # Of the newest stored assessment (all None without one), only what the list shows
-    # and ranks by: not its texts and advice, nine tenths of its JSON.
+    # and ranks by, from its columns and its findings: not its texts and advice, nine
+    # tenths of its JSON.
     assessment_id: int | None
     assessed_for: dt.date | None  # the day it is of
     triage: str | None
@@ -91,8 +92,8 @@ def patients(session: Session, team_ids: Sequence[int]) -> list[Listed]:
             _ASSESSMENTS.c.today,
             _ASSESSMENTS.c.triage,
             _ASSESSMENTS.c.phase,
-            _ASSESSMENTS.c.data["days_since_onset"].as_integer(),
-            _ASSESSMENTS.c.data[("medication", "step")].as_integer(),
+            _ASSESSMENTS.c.days_since_onset,
+            _ASSESSMENTS.c.step,
             _ASSESSMENTS.c.data["findings"],
             last_diary,
             *record.changed_columns(_PATIENTS.c.id),
