@@ -16,6 +16,7 @@ from typing import Any, cast
 
 from sqlalchemy import (
     ColumnElement,
+    ScalarSelect,
     Table,
     and_,
     bindparam,
@@ -245,22 +246,30 @@ def latest_per_patient(session: Session, patient_ids: list[int]) -> dict[int, As
 
 _PATIENTS = cast(Table, PatientRow.__table__)
 _INTAKES = cast(Table, Intake.__table__)
-_NEWEST = _ASSESSMENTS.alias("newest")
-# Each patient's newest assessment, by the (patient_id, id) index: one lookup a patient.
-_NEWEST_ID = (
-    select(func.max(_ASSESSMENTS.c.id))
-    .where(_ASSESSMENTS.c.patient_id == _PATIENTS.c.id)
-    .correlate(_PATIENTS)
-    .scalar_subquery()
-)
-_WITH_NEWEST = _PATIENTS.outerjoin(_INTAKES, _INTAKES.c.patient_id == _PATIENTS.c.id).outerjoin(
-    _NEWEST, _NEWEST.c.id == _NEWEST_ID
-)
+
+
+def _of_newest(column: ColumnElement[Any]) -> ScalarSelect[Any]:
+    """``column`` of each patient's newest assessment: a backward step on the (patient_id,
+    id) index a patient. Not a join on the newest id: for a large team PostgreSQL then
+    hashed every assessment of every patient (343 ms for 10,000 patients of 111,000)."""
+    return (
+        select(column)
+        .where(_ASSESSMENTS.c.patient_id == _PATIENTS.c.id)
+        .order_by(_ASSESSMENTS.c.id.desc())
+        .limit(1)
+        .correlate(_PATIENTS)
+        .scalar_subquery()
+    )
+
+
+_NEWEST_TODAY = _of_newest(_ASSESSMENTS.c.today)
+_NEWEST_DIGEST = _of_newest(_ASSESSMENTS.c.digest)
+_WITH_INTAKE = _PATIENTS.outerjoin(_INTAKES, _INTAKES.c.patient_id == _PATIENTS.c.id)
 # Stale: an intake (so there is a case) and no assessment yet, or only one of an earlier day.
 # One of a later day (the clock went back) is left alone, as is one of today.
 _STALE = and_(
     _INTAKES.c.patient_id.is_not(None),
-    or_(_NEWEST.c.id.is_(None), _NEWEST.c.today < bindparam("today")),
+    or_(_NEWEST_TODAY.is_(None), bindparam("today") > _NEWEST_TODAY),
 )
 
 
@@ -288,7 +297,7 @@ def freshness(
             func.count(_INTAKES.c.patient_id),
             func.coalesce(func.sum(stale), 0),
         )
-        .select_from(_WITH_NEWEST)
+        .select_from(_WITH_INTAKE)
         .where(_in_team(team_ids))
     )
     row = session.execute(stmt, {"today": today}).one()
@@ -321,8 +330,8 @@ def stale_patients(
     each one's newest assessment, read here, stays the newest (``store_many``'s dedupe).
     """
     stmt = (
-        select(_PATIENTS.c.id, _PATIENTS.c.language, _NEWEST.c.today, _NEWEST.c.digest)
-        .select_from(_WITH_NEWEST)
+        select(_PATIENTS.c.id, _PATIENTS.c.language, _NEWEST_TODAY, _NEWEST_DIGEST)
+        .select_from(_WITH_INTAKE)
         .where(_STALE, _PATIENTS.c.id > after, _in_team(team_ids))
         .order_by(_PATIENTS.c.id)
         .limit(limit)
