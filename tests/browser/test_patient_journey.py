@@ -398,7 +398,8 @@ def test_axe_finds_nothing_on_any_page_in_either_language_or_width(
                 for path in paths:
                     visitor.goto(server.base + path.format(today=dt.date.today().isoformat()))
                     assert visitor.locator("html").get_attribute("lang") == lang, path
-                    name = f"all-{lang}-{width}-{path.strip('/').replace('/', '-') or 'home'}"
+                    slug = path.strip("/").replace("/", "-").replace("{today}", "today")
+                    name = f"all-{lang}-{width}-{slug or 'home'}"
                     check_page(visitor, name, shot=width == "phone")
     anonymous.context.close()
     ctx.close()
