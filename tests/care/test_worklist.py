@@ -10,9 +10,9 @@ import pytest
 from sqlalchemy import Engine, Table, insert
 from sqlalchemy.orm import Session
 
-from rughernia.care import alarms, findings
+from rughernia.care import alarms, findings, intake
 from rughernia.care import worklist as work
-from rughernia.care.errors import Invalid, NotFound
+from rughernia.care.errors import Invalid, NotFound, Superseded
 from rughernia.store import accounts, assessments, record
 from rughernia.store.audit import Actor
 from rughernia.store.tables import DiaryRow, FindingAck, Intake, PatientRow
@@ -157,7 +157,9 @@ def test_an_acknowledged_alarm_moves_down_until_the_record_changes(session: Sess
     assessment_id = next(p.assessment_id for p in stored if p.patient_id == alarm)
     assert assessment_id is not None
     later = AT + dt.timedelta(minutes=5)
-    alarms.acknowledge(session, doc, alarm, assessment_id, "called, seen today", at=later)
+    alarms.acknowledge(
+        session, doc, alarm, assessment_id, "called, seen today", today=DAY_56, at=later
+    )
 
     after = work.read(session, doc, today=DAY_56, at=later)
     row = next(r for r in after.rows if r.patient_id == alarm)
@@ -187,6 +189,54 @@ def test_an_acknowledged_alarm_moves_down_until_the_record_changes(session: Sess
     )
     assert again.rows[0].patient_id == alarm
     assert again.rows[0].place.reason == "emergency"
+
+
+def test_an_older_assessment_cannot_acknowledge_a_newer_alarm(session: Session) -> None:
+    # A page left open while the patient reported a new alarm: acknowledging what the page
+    # showed would cover the new alarm too (an acknowledgement holds until the record
+    # changes after it). Refused; the alarm stays at the top; today's one can be.
+    team = _team(session, "A")
+    doc = _clinician(session, "doc", team)
+    (alarm,) = _patients(session, team, 1, alarm=True, name="alarm")  # diary up to day 55
+    _read(session, doc, DAY_55)
+    yesterdays = next(p.assessment_id for p in work.worklist.patients(session, [team]))
+    _read(session, doc, DAY_56)
+    seen = next(p.assessment_id for p in work.worklist.patients(session, [team]))
+    data = intake_for(ONSET, leg_pain_reaches="below_knee", saddle_numbness=True, incontinence=True)
+    changed = AT + dt.timedelta(minutes=1)
+    intake.write(session, doc, alarm, data, today=DAY_56, at=changed)  # re-assesses
+    later = AT + dt.timedelta(minutes=5)
+    newest = next(p.assessment_id for p in work.worklist.patients(session, [team]))
+    assert yesterdays is not None
+    assert seen is not None
+    assert newest is not None
+    assert len({yesterdays, seen, newest}) == 3
+
+    for old in (yesterdays, seen):
+        with pytest.raises(Superseded):
+            alarms.acknowledge(session, doc, alarm, old, "seen", today=DAY_56, at=later)
+        session.rollback()
+
+    assert work.read(session, doc, today=DAY_56, at=later).rows[0].place.reason == "emergency"
+    alarms.acknowledge(session, doc, alarm, newest, "seen", today=DAY_56, at=later)
+    assert work.read(session, doc, today=DAY_56, at=later).rows[0].place.reason != "emergency"
+
+
+def test_yesterdays_assessment_with_the_same_alarms_can_be_acknowledged(
+    session: Session,
+) -> None:
+    # Only the day changed (the page was opened before midnight): the clinician saw every
+    # alarm of today's decision, so the acknowledgement stands.
+    team = _team(session, "A")
+    doc = _clinician(session, "doc", team)
+    (alarm,) = _patients(session, team, 1, alarm=True, name="alarm")  # diary up to day 55
+    _read(session, doc, DAY_55)
+    yesterdays = next(p.assessment_id for p in work.worklist.patients(session, [team]))
+    assert yesterdays is not None
+    _read(session, doc, DAY_56)
+    later = AT + dt.timedelta(minutes=5)
+    alarms.acknowledge(session, doc, alarm, yesterdays, "seen", today=DAY_56, at=later)
+    assert work.read(session, doc, today=DAY_56, at=later).rows[0].place.reason != "emergency"
 
 
 def test_another_teams_patients_are_not_listed(session: Session) -> None:

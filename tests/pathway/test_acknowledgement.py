@@ -13,6 +13,7 @@ from hypothesis import strategies as st
 from rughernia.content import ContentError, load, parse, raw
 from rughernia.pathway.acknowledgement import (
     alarm_level_covered,
+    alarm_seen_covers,
     in_force,
     may_acknowledge,
     review_date_problem,
@@ -148,3 +149,20 @@ def test_an_alarm_acknowledgement_holds_exactly_until_the_record_changes(
         assert covered is None
     else:
         assert covered == level
+
+
+FINDING_LEVELS = [
+    (c, v.triage) for c, v in load().codes.items() if v.kind == "finding" and v.triage
+]
+finding_sets = st.lists(st.sampled_from(FINDING_LEVELS), unique=True, max_size=8)
+
+
+@given(finding_sets, finding_sets)
+def test_an_alarm_acknowledged_on_what_was_seen_never_covers_an_unseen_alarm(
+    seen: list[tuple[str, Triage]], today: list[tuple[str, Triage]]
+) -> None:
+    unseen_alarm = any(
+        level >= Triage.URGENT and code not in {c for c, _ in seen} for code, level in today
+    )
+    assert alarm_seen_covers(seen, today) is not unseen_alarm
+    assert alarm_seen_covers(today, today)  # today's own decision always may be

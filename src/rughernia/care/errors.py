@@ -20,6 +20,7 @@ are listed there), the pages later to HTML.
     │   ├── IntakeRequired         the intake's alarm questions come first
     │   ├── RecordNotAssessable    the stored record no longer makes a valid case
     │   ├── NoAlarm                acknowledging an assessment without an alarm
+    │   ├── Superseded             acknowledging an assessment without today's alarms
     │   ├── UsernameTaken          a username that exists already
     │   ├── TeamExists             a team name that exists already
     │   ├── NoAccount              a patient who has not redeemed their invitation yet
@@ -143,6 +144,10 @@ class RecordNotAssessable(Conflict):
 
 class NoAlarm(Conflict):
     pass
+
+
+class Superseded(Conflict):
+    """The assessment acted on does not show every alarm of today's decision: look again."""
 
 
 class UsernameTaken(Conflict):

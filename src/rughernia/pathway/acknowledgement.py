@@ -125,3 +125,19 @@ def alarm_level_covered(
     if record_changed_at is not None and record_changed_at > acknowledged_at:
         return None
     return acknowledged
+
+
+def alarm_seen_covers(
+    seen: Iterable[tuple[str, Triage]], today: Iterable[tuple[str, Triage]]
+) -> bool:
+    """Whether acknowledging the alarm of an assessment with the findings ``seen`` (code,
+    triage) may stand for today's decision with the findings ``today``.
+
+    An alarm acknowledgement covers its level until the record changes after it
+    (``alarm_level_covered``). So one given on what a page showed earlier (a page left
+    open while the patient reported a new alarm) must not cover an urgent or emergency
+    finding the clinician never saw (SAFETY): every such finding of today must have
+    been among those seen. The day, the language or a finding below urgent may differ.
+    """
+    shown = {code for code, _ in seen}
+    return all(code in shown for code, level in today if level >= Triage.URGENT)

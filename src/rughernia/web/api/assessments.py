@@ -101,7 +101,7 @@ def acknowledge(
     path = f"/patients/{patient_id}/alarms/{assessment_id}/acknowledge"
     retry = once(ctx, idempotency_key, "POST", path, {"note": note}, _acknowledged)
     found = alarms.acknowledge(
-        session, ctx.actor, patient_id, assessment_id, note, at=ctx.now, once=retry
+        session, ctx.actor, patient_id, assessment_id, note, today=ctx.today, at=ctx.now, once=retry
     )
     status, out = _acknowledged(found)
     return JSONResponse(out, status)
