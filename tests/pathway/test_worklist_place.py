@@ -68,3 +68,12 @@ def test_an_acknowledged_alarm_ranks_by_its_other_reasons(
 ) -> None:
     spot = place(found, Standing(Triage.EMERGENCY, frozenset(), last), TODAY, RULES)
     assert spot.reason not in ("emergency", "urgent")
+
+
+@given(findings, acked, last_diary, st.integers(0, 400), st.integers(1, 400))
+def test_within_a_place_the_longer_course_comes_first(
+    found: list[tuple[str, Triage]], codes: frozenset[str], last: dt.date | None, d: int, more: int
+) -> None:
+    spot = place(found, Standing(None, codes, last), TODAY, RULES)
+    assert spot.key(d + more) < spot.key(d)
+    assert spot.key(d) <= spot.key(None)  # an unknown course weighs as the shortest

@@ -9,7 +9,7 @@ from typing import Any
 
 from sqlalchemy import func, select
 
-from rughernia.store.tables import AlarmAck, ClinicalNote, FindingAck, MedicationChange
+from rughernia.store.tables import AlarmAck, AuditRow, ClinicalNote, FindingAck, MedicationChange
 from tests.dbsupport import Clock, World, intake_for
 from tests.web.test_pages_diary import signed_in as diary_signed_in
 
@@ -165,3 +165,92 @@ def test_an_acknowledged_alarm_stays_acknowledged_the_next_day_if_nothing_change
     assert 'name="assessment_id"' not in page
     assert "seen by neurologist" in page
     assert "Patient A" not in c.get("/worklist?reason=emergency").text
+
+
+def test_a_page_left_open_cannot_acknowledge_a_newer_alarm(
+    world: World, app: Any, clock: Clock
+) -> None:
+    """The clinician opened the page on one alarm; the record then changed (another alarm).
+    Acknowledging what the page showed would cover the new one: refused, nothing stored,
+    the page says to look again and offers today's assessment."""
+    _alarm(world, clock)
+    csrf = signed_in(world, "doc_a")
+    c = world.client
+    pid = world.patient_ids["pat_a"]
+    shown = re.search(r'name="assessment_id" value="(\d+)"', c.get(f"/patients/{pid}").text)
+    assert shown is not None
+    intake = intake_for(
+        clock.today - dt.timedelta(days=21), saddle_numbness=True, incontinence=True
+    )
+    r = c.put(f"/api/v1/patients/{pid}/intake", json=intake, headers=world.h("doc_a"))
+    assert r.status_code == 200, r.text
+    data = {"csrf": csrf, "assessment_id": shown.group(1), "note": "sent to A&E"}
+    r = c.post(f"/patients/{pid}/alarm", data=data)
+    assert r.status_code == 422
+    assert "Het dossier is veranderd sinds u deze pagina opende" in r.text
+    assert _count(app, AlarmAck) == 0
+    assert "Patient A" in c.get("/worklist?reason=emergency").text
+    now = re.search(r'name="assessment_id" value="(\d+)"', r.text)
+    assert now is not None
+    assert now.group(1) != shown.group(1)
+    data["assessment_id"] = now.group(1)
+    assert c.post(f"/patients/{pid}/alarm", data=data, follow_redirects=False).status_code == 303
+    # The JSON route refuses the old one the same way.
+    path = f"/api/v1/patients/{pid}/alarms/{shown.group(1)}/acknowledge"
+    r = c.post(path, json={"note": "x"}, headers=world.h("doc_a"))
+    assert r.status_code == 409
+    assert r.json()["type"].endswith("/superseded")
+
+
+def test_odd_numbers_in_forms_and_paths_are_refused_not_a_crash(world: World, clock: Clock) -> None:
+    _alarm(world, clock)
+    csrf = signed_in(world, "doc_a")
+    c = world.client
+    pid = world.patient_ids["pat_a"]
+    for odd in ("²", "9" * 30, "9" * 5000, "-1", "01"):
+        data = {"csrf": csrf, "assessment_id": odd, "note": "x"}
+        assert c.post(f"/patients/{pid}/alarm", data=data).status_code == 404, odd
+        if odd != "01":  # step 1, written with a zero: a preview
+            data = {"csrf": csrf, "step": odd}
+            assert c.post(f"/patients/{pid}/medication", data=data).status_code == 422, odd
+        data = {"csrf": csrf, "display_name": "New", "language": "nl", "team_id": odd}
+        assert c.post("/invite", data=data).status_code == 422, odd
+        assert c.get(f"/patients/{odd}").status_code == 404, odd
+        data = {"csrf": csrf, "kind": "note", "text": "x"}
+        assert c.post(f"/patients/{odd}/notes", data=data).status_code == 404, odd
+    # The alarm's note as the API's: at most 2000 characters, no NUL; nothing stored.
+    found = re.search(r'name="assessment_id" value="(\d+)"', c.get(f"/patients/{pid}").text)
+    assert found is not None
+    for note in ("x" * 2001, "called\x00"):
+        data = {"csrf": csrf, "assessment_id": found.group(1), "note": note}
+        r = c.post(f"/patients/{pid}/alarm", data=data)
+        assert r.status_code == 422, r.text
+        assert 'aria-invalid="true"' in r.text
+
+
+def test_another_teams_patient_is_a_404_whatever_the_form_holds(
+    world: World, app: Any, clock: Clock
+) -> None:
+    """The access check comes before the form's: a bad form for another team's patient is
+    the same audited 404 as a good one, so it tells nothing and leaves a trace."""
+    pid = world.patient_ids["pat_a"]
+    c = world.client
+    before = _count(app, AuditRow)
+    forbidden = {"code": "ALARM_SADDLE_NUMBNESS", "until": "2000-01-01", "note": "x"}
+    r = c.post(
+        f"/api/v1/patients/{pid}/finding-acknowledgements",
+        json=forbidden,
+        headers=world.h("doc_b"),
+    )
+    assert r.status_code == 404, r.text
+    assert _count(app, AuditRow) == before + 1
+    csrf = signed_in(world, "doc_b")
+    forms = {
+        "notes": {"kind": "bogus", "text": "x"},
+        "findings": {"code": "ALARM_SADDLE_NUMBNESS", "until": "2000-01-01", "ack_note": "x"},
+        "alarm": {"assessment_id": "1", "note": ""},
+        "medication": {"step": "9", "action": "save", "reason": ""},
+    }
+    for route, form in forms.items():
+        r = c.post(f"/patients/{pid}/{route}", data={"csrf": csrf, **form})
+        assert r.status_code == 404, (route, r.status_code)

@@ -49,21 +49,23 @@ def acknowledge(
     """Acknowledge ``code``, a finding of the record's assessment as of ``today``, until
     the review date ``until``, with a note of what was done and why."""
     content = load()
-    if not isinstance(code, str) or code not in content.codes:
-        raise invalid("code", "is not a finding code; use one of the current assessment's")
-    if not may_acknowledge(code, content):
-        raise invalid(
-            "code",
-            f"{code} may not be acknowledged until a date: an emergency, a cauda equina "
-            "sign, fever and the paracetamol findings must be acted on each time",
-        )
-    problem = review_date_problem(until, today, content)
-    if problem is not None:
-        raise invalid("until", problem)
-    note = checked_text(note, "note", MAX_NOTE)
     with on_record(
         session, actor, patient_id, "finding.acknowledge", at=at, roles=CLINICIAN
     ) as step:
+        # The input is checked after the access check: another team's patient is a
+        # 404, audited, whatever the form holds.
+        if not isinstance(code, str) or code not in content.codes:
+            raise invalid("code", "is not a finding code; use one of the current assessment's")
+        if not may_acknowledge(code, content):
+            raise invalid(
+                "code",
+                f"{code} may not be acknowledged until a date: an emergency, a cauda equina "
+                "sign, fever and the paracetamol findings must be acted on each time",
+            )
+        problem = review_date_problem(until, today, content)
+        if problem is not None:
+            raise invalid("until", problem)
+        note = checked_text(note, "note", MAX_NOTE)
         if once is not None:
             once.replay(session, actor, at)
         row = step.record

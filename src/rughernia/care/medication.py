@@ -74,12 +74,14 @@ def write(
     """Set the medication to ``body`` (with its ``reason``); re-assess if there is an intake."""
     body = dict(body)
     reason = body.pop("reason", None)
-    if not isinstance(reason, str) or not reason.strip() or len(reason) > 1000:
-        raise invalid("reason", "is required: say why, in 1 to 1000 characters")
     roles = ("clinician",)
     with on_record(
         session, actor, patient_id, "medication.write", at=at, roles=roles, lock=True
     ) as step:
+        # Checked after the access check: another team's patient is a 404, audited,
+        # whatever the form holds.
+        if not isinstance(reason, str) or not reason.strip() or len(reason) > 1000:
+            raise invalid("reason", "is required: say why, in 1 to 1000 characters")
         row = step.record
         case, has_intake = _with_medication(session, row, body, today, row.language)
         values = {name: getattr(case.medication, name) for name in MEDICATION_FIELDS}

@@ -39,10 +39,12 @@ def add(
     once: Once[ClinicalNote] | None = None,
 ) -> ClinicalNote:
     """Add a note of ``kind`` ("note", "mri": an MRI was arranged, "referral": a referral)."""
-    if kind not in NOTE_KINDS:
-        raise invalid("kind", f"must be one of {', '.join(NOTE_KINDS)}")
-    text = checked_text(text, "text", MAX_TEXT)
     with on_record(session, actor, patient_id, "note.write", at=at, roles=CLINICIAN) as step:
+        # The input is checked after the access check: another team's patient is a 404,
+        # audited, whatever the form holds.
+        if kind not in NOTE_KINDS:
+            raise invalid("kind", f"must be one of {', '.join(NOTE_KINDS)}")
+        text = checked_text(text, "text", MAX_TEXT)
         if once is not None:
             once.replay(session, actor, at)
         assert actor.username is not None

@@ -132,7 +132,13 @@ def read(
             (_placed(p, acks.get(p.patient_id), {a.code for a in acked[p.patient_id]}, today), p)
             for p in listed
         ]
-        placed.sort(key=lambda pair: (*pair[0].key, pair[1].name.casefold(), pair[1].patient_id))
+        placed.sort(
+            key=lambda pair: (
+                *pair[0].key(pair[1].days_since_onset),
+                pair[1].name.casefold(),  # then a fixed order, for paging
+                pair[1].patient_id,
+            )
+        )
         counts = dict.fromkeys(PLACES, 0)
         for spot, _ in placed:
             counts[spot.reason] += 1

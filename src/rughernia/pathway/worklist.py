@@ -57,10 +57,10 @@ class Place:
     triage: Triage  # the most urgent finding not acknowledged (self_care when none)
     days_without_diary: int | None  # None: no diary at all
 
-    @property
-    def key(self) -> tuple[int, int]:
-        """Sort key: the place, then the more urgent triage first."""
-        return (self.order, -int(self.triage))
+    def key(self, days_since_onset: int | None) -> tuple[int, int, int]:
+        """Sort key: the place, then the more urgent triage, then the longer course first
+        (an unknown course counts as the shortest: it has no day count to weigh)."""
+        return (self.order, -int(self.triage), -(days_since_onset or 0))
 
 
 def place(

@@ -11,15 +11,16 @@ the proposed step); only the second press, with a reason, stores it.
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any
+from typing import Annotated, Any
 
-from fastapi import APIRouter
+from fastapi import APIRouter, Depends
 from starlette.concurrency import run_in_threadpool
 from starlette.datastructures import FormData
 from starlette.responses import HTMLResponse, Response
 
 from rughernia.care import alarms, assessment, findings, medication, notes, worklist
-from rughernia.care.errors import Invalid
+from rughernia.care.errors import Invalid, NotFound, Superseded
+from rughernia.care.shapes import MAX_ID
 from rughernia.content import information
 from rughernia.content import load as load_content
 from rughernia.content.worklist import rules_and_words
@@ -27,6 +28,7 @@ from rughernia.contract.case import NSAIDS
 from rughernia.pathway import plan
 from rughernia.pathway.acknowledgement import may_acknowledge
 from rughernia.web.context import DB
+from rughernia.web.ids import canonical_int
 from rughernia.web.pages.course import BOTTOM, LEFT, TOP, H, W, chart
 from rughernia.web.pages.frame import Page, PageCtx, shown, takes_form
 from rughernia.web.pages.render import tr
@@ -34,6 +36,18 @@ from rughernia.web.pages.render import tr
 router = APIRouter()
 HISTORY = 20  # assessments shown
 NOTE_KINDS = ("note", "mri", "referral")
+
+
+def _patient_id(patient_id: str) -> int:
+    """The path's patient id, written canonically and in range (as the API's ``PatientId``);
+    anything else names no patient: the 404 page, not a database error."""
+    found = canonical_int(patient_id, MAX_ID)
+    if found is None:
+        raise NotFound("No such patient")
+    return found
+
+
+PatientPath = Annotated[int, Depends(_patient_id)]
 
 
 def _view(
@@ -111,8 +125,16 @@ def _yes_no(value: bool | None, page: Page) -> str:
 
 
 @router.get("/patients/{patient_id}", response_class=HTMLResponse)
-def patient_page(patient_id: int, page: PageCtx, session: DB) -> HTMLResponse:
+def patient_page(patient_id: PatientPath, page: PageCtx, session: DB) -> HTMLResponse:
     return _view(page, session, patient_id)
+
+
+def _superseded(page: Page) -> str:
+    return tr(
+        page.lang,
+        "The record changed since you opened this page. Look at today's assessment above,"
+        " then acknowledge the alarm again.",
+    )
 
 
 def _text(form: FormData, name: str) -> str:
@@ -143,6 +165,8 @@ async def _act(
             await run_in_threadpool(work)
         except Invalid as error:
             errors = _problems(error)
+        except Superseded:  # the page re-rendered below shows today's assessment
+            errors = {"form": _superseded(page)}
     if errors:
         return await run_in_threadpool(
             lambda: _view(page, session, patient_id, status=422, errors=errors, raw=raw)
@@ -152,12 +176,12 @@ async def _act(
 
 @router.post("/patients/{patient_id}/alarm", response_class=HTMLResponse)
 @takes_form
-async def acknowledge_alarm(patient_id: int, page: PageCtx, session: DB) -> Response:
+async def acknowledge_alarm(patient_id: PatientPath, page: PageCtx, session: DB) -> Response:
     form = await page.form()
     note = _text(form, "note")
     errors = {} if note else {"note": tr(page.lang, "Write what was done.")}
     sent = _text(form, "assessment_id")
-    assessment_id = int(sent) if sent.isdigit() else 0  # 0: no such assessment, a 404
+    assessment_id = canonical_int(sent, MAX_ID) or 0  # 0: no such assessment, a 404
     return await _act(
         page,
         session,
@@ -165,7 +189,13 @@ async def acknowledge_alarm(patient_id: int, page: PageCtx, session: DB) -> Resp
         form,
         errors,
         lambda: alarms.acknowledge(
-            session, page.ctx.actor, patient_id, assessment_id, note, at=page.ctx.now
+            session,
+            page.ctx.actor,
+            patient_id,
+            assessment_id,
+            note,
+            today=page.ctx.today,
+            at=page.ctx.now,
         ),
         "alarm",
     )
@@ -173,7 +203,7 @@ async def acknowledge_alarm(patient_id: int, page: PageCtx, session: DB) -> Resp
 
 @router.post("/patients/{patient_id}/notes", response_class=HTMLResponse)
 @takes_form
-async def add_note(patient_id: int, page: PageCtx, session: DB) -> Response:
+async def add_note(patient_id: PatientPath, page: PageCtx, session: DB) -> Response:
     form = await page.form()
     kind, text = _text(form, "kind"), _text(form, "text")
     errors = {} if text else {"text": tr(page.lang, "Write the note.")}
@@ -190,7 +220,7 @@ async def add_note(patient_id: int, page: PageCtx, session: DB) -> Response:
 
 @router.post("/patients/{patient_id}/findings", response_class=HTMLResponse)
 @takes_form
-async def acknowledge_finding(patient_id: int, page: PageCtx, session: DB) -> Response:
+async def acknowledge_finding(patient_id: PatientPath, page: PageCtx, session: DB) -> Response:
     form = await page.form()
     code, note = _text(form, "code"), _text(form, "ack_note")
     errors: dict[str, str] = {}
@@ -221,8 +251,8 @@ async def acknowledge_finding(patient_id: int, page: PageCtx, session: DB) -> Re
 def _medication_body(form: FormData) -> dict[str, Any]:
     """The medication form in the contract's shape; empty fields are left out (unknown)."""
     body: dict[str, Any] = {"step": _text(form, "step")}
-    if body["step"].isdigit():
-        body["step"] = int(body["step"])
+    if body["step"].isascii() and body["step"].isdigit() and len(body["step"]) <= 2:
+        body["step"] = int(body["step"])  # anything else: the contract names the field
     for name in ("nsaid", "paracetamol_since", "nsaid_since", "opioid_since"):
         if _text(form, name):
             body[name] = _text(form, name)
@@ -231,7 +261,7 @@ def _medication_body(form: FormData) -> dict[str, Any]:
 
 @router.post("/patients/{patient_id}/medication", response_class=HTMLResponse)
 @takes_form
-async def change_medication(patient_id: int, page: PageCtx, session: DB) -> Response:
+async def change_medication(patient_id: PatientPath, page: PageCtx, session: DB) -> Response:
     form = await page.form()
     body = _medication_body(form)
     raw = {k: str(v) for k, v in form.items() if k != "csrf"}

@@ -26,7 +26,9 @@ from rughernia.care import accounts, patients
 from rughernia.care.errors import Invalid, NotFound, NotSignedIn
 from rughernia.care.once import Answer, Once, Replayed
 from rughernia.care.patients import Created
+from rughernia.care.shapes import MAX_ID
 from rughernia.web.context import DB
+from rughernia.web.ids import canonical_int
 from rughernia.web.pages.frame import Page, PageCtx, takes_form
 from rughernia.web.pages.render import LANGS, Lang, tr
 
@@ -90,7 +92,7 @@ def _read(lang: Lang, form: FormData) -> tuple[dict[str, str], dict[str, str], i
     if values["language"] not in LANGS:
         errors["language"] = tr(lang, "Choose the language of the letter.")
     team = values["team_id"]
-    team_id = int(team) if team.isdigit() and len(team) <= 9 else None
+    team_id = canonical_int(team, MAX_ID)  # not str.isdigit: it takes '²', which int() refuses
     if team_id is None:
         errors["team_id"] = tr(lang, "Choose one of your teams.")
     return values, errors, team_id
