@@ -18,6 +18,7 @@ from joserfc.jwk import ECKey, KeySet
 from sqlalchemy import func, select
 
 from rughernia.interop import codes
+from rughernia.interop.texts import text
 from rughernia.settings import Settings
 from rughernia.store.tables import CdsFeedback, CdsJti
 from rughernia.web.app import create_app
@@ -182,7 +183,6 @@ def _large(body: dict[str, Any]) -> dict[str, Any]:
 def test_a_body_nested_too_deep_or_with_nul_or_a_lone_surrogate_is_400(
     cds: TestClient, size: str
 ) -> None:
-    headers = {**signed(), "Content-Type": "application/json"}
     body = hook(_full("self_care"))
     if size == "large":
         body = _large(body)
@@ -197,6 +197,8 @@ def test_a_body_nested_too_deep_or_with_nul_or_a_lone_surrogate_is_400(
         change(sent)
         raw = json.dumps(sent).encode()
         assert (len(raw) > 64 * 1024) == (size == "large")
+        # A fresh token each: the token is checked (and its jti used) before the body.
+        headers = {**signed(), "Content-Type": "application/json"}
         r = cds.post(SERVICE, content=raw, headers=headers)
         assert r.status_code == 400, r.text
         assert message in r.json()["detail"], r.text
@@ -300,3 +302,47 @@ def test_feedback_is_stored(cds: TestClient) -> None:
 
 def test_today_is_the_app_clock_s() -> None:
     assert NOW.date() == TODAY
+
+
+@pytest.mark.parametrize(
+    ("header", "lang"),
+    [
+        ("en;q=0.5, nl;q=0.9", "nl"),
+        ("nl;q=0.4, en-GB;q=0.8", "en"),
+        ("nl;q=0, en;q=0.1", "en"),  # q=0: "not Dutch"
+        ("de, en-US, nl", "en"),  # equal weights: the first
+        ("fr;q=1, de;q=0.5", "nl"),  # neither: Dutch
+        ("en;q=zero", "nl"),  # a weight that is no number is no wish
+    ],
+)
+def test_the_card_language_follows_the_weights_of_accept_language(
+    cds: TestClient, header: str, lang: str
+) -> None:
+    r = cds.post(SERVICE, json=hook(_full("urgent")), headers=signed(**{"Accept-Language": header}))
+    assert r.status_code == 200, r.text
+    summary = r.json()["cards"][0]["summary"]
+    assert summary.startswith(text("card", "summary_urgent", lang)), summary  # type: ignore[arg-type]
+
+
+@pytest.mark.parametrize("path", [SERVICE, SERVICE + "/feedback"])
+def test_the_token_is_checked_before_the_body_is_read(cds: TestClient, path: str) -> None:
+    headers = {"Content-Type": "application/json"}
+    # Without a token, a malformed body is not even parsed: 401, not 400.
+    r = cds.post(path, content=b'{"hook": ', headers=headers)
+    assert r.status_code == 401, r.text
+    r = cds.post(path, content=b'{"hook": ', headers={**headers, **signed(token(OTHER))})
+    assert r.status_code == 401, r.text
+    assert "bad-signature" in r.json()["detail"]
+
+
+@pytest.mark.parametrize(
+    "stamp", ["0001-01-01T00:00:00+14:00", "9999-12-31T23:59:59-14:00", "2026-03-02T11:05:00"]
+)
+def test_a_feedback_time_out_of_range_or_without_zone_is_400(cds: TestClient, stamp: str) -> None:
+    path = SERVICE + "/feedback"
+    body = {
+        "feedback": [{"card": str(uuid.uuid4()), "outcome": "accepted", "outcomeTimestamp": stamp}]
+    }
+    r = cds.post(path, json=body, headers=signed(token(path=path)))
+    assert r.status_code == 400, r.text
+    assert "feedback[0].outcomeTimestamp" in r.json()["detail"]

@@ -70,8 +70,10 @@ def _coding(where: str, value: Any) -> dict[str, str]:
 def _instant(where: str, value: Any) -> dt.datetime:
     try:
         at = dt.datetime.fromisoformat(str(value).replace("Z", "+00:00"))
-    except ValueError:
-        at = None
-    if not isinstance(value, str) or at is None or at.tzinfo is None:
+        # In UTC: year 1 at +14:00 is before the first instant Python has (OverflowError).
+        utc = at.astimezone(dt.UTC) if at.tzinfo is not None else None
+    except (ValueError, OverflowError):
+        utc = None
+    if not isinstance(value, str) or utc is None:
         raise HookInvalid(f"{where} must be a date and time with a zone (ISO 8601)")
-    return at.astimezone(dt.UTC)
+    return utc

@@ -36,12 +36,25 @@ CALLED: Responses = {
 
 
 def _lang(request: Request) -> Language:
-    """The language of the cards: the first of nl and en in Accept-Language, else nl."""
-    for part in request.headers.get("accept-language", "").split(","):
-        tag = part.split(";")[0].strip().lower()[:2]
-        if tag in ("nl", "en"):
-            return "en" if tag == "en" else "nl"
-    return "nl"
+    """The language of the cards: of nl and en, the one Accept-Language weighs highest
+    (``q``; the first of equals; ``q=0`` is "not this one"), else nl."""
+    best: tuple[float, Language] | None = None
+    for part in request.headers.get("accept-language", "").split(",")[:50]:
+        tag, *params = (p.strip() for p in part.split(";"))
+        primary = tag.lower().split("-")[0]
+        if primary not in ("nl", "en"):
+            continue
+        weight = 1.0
+        for param in params:
+            name, _, value = param.partition("=")
+            if name.strip().lower() == "q":
+                try:
+                    weight = float(value)
+                except ValueError:
+                    weight = 0.0  # a weight that is no number: not a wish we can read
+        if weight > 0 and (best is None or weight > best[0]):
+            best = (weight, "en" if primary == "en" else "nl")
+    return best[1] if best is not None else "nl"
 
 
 def _base(request: Request, ctx: AnyCtx) -> str:
@@ -57,15 +70,18 @@ async def cds_body(request: Request) -> Any:
         raise CdsRequestInvalid("The CDS Hooks request is malformed", exc.detail) from None
 
 
-Body = Annotated[Any, Depends(cds_body)]
-
-
 def _caller(request: Request, ctx: AnyCtx, session: DB) -> care_cds.Caller:
     state = app_state(request)
     audience = _base(request, ctx) + request.url.path
     return care_cds.authenticate(
         session, request.headers.get("authorization"), state.cds_trust, audience, at=ctx.now
     )
+
+
+# The caller is a dependency before the body: FastAPI solves them in order, so a call
+# without a good token is refused before a byte of its (up to 4 MB) body is read.
+Caller = Annotated[care_cds.Caller, Depends(_caller)]
+Body = Annotated[Any, Depends(cds_body)]
 
 
 @router.get(BASE, summary="CDS Hooks discovery: the services offered, with their prefetch")
@@ -85,8 +101,7 @@ async def discovery() -> JSONResponse:
     summary="patient-view: the pathway's triage of the EHR's patient, as a card",
 )
 @allows_body(PREFETCH_BODY_BYTES)
-def patient_view(request: Request, body: Body, ctx: AnyCtx, session: DB) -> JSONResponse:
-    _caller(request, ctx, session)
+def patient_view(request: Request, caller: Caller, body: Body, ctx: AnyCtx) -> JSONResponse:
     page = _base(request, ctx) + "/patients/{id}"
     out = care_cds.patient_view(body, today=ctx.today, lang=_lang(request), patient_page=page)
     return JSONResponse(out)
@@ -98,7 +113,6 @@ def patient_view(request: Request, body: Body, ctx: AnyCtx, session: DB) -> JSON
     openapi_extra={"requestBody": {"required": True, **ANY_OBJECT}},
     summary="CDS Hooks feedback: what the clinician did with a card",
 )
-def feedback(request: Request, body: Body, ctx: AnyCtx, session: DB) -> JSONResponse:
-    caller = _caller(request, ctx, session)
+def feedback(caller: Caller, body: Body, ctx: AnyCtx, session: DB) -> JSONResponse:
     care_cds.feedback(session, caller, cds.SERVICE_ID, body, at=ctx.now)
     return JSONResponse({})
