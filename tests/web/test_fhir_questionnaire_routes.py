@@ -92,6 +92,14 @@ def test_a_new_day_is_stored_like_the_diary_put(world: World, clock: Clock) -> N
     assert again.status_code == 200
     diary = c.get(f"{P}/diary".format(pid=pid), headers=world.h("pat_a")).json()["entries"]
     assert [e["date"] for e in diary].count(day) == 1
+    # Without a language of its own, the answer is in the questionnaire's language.
+    del body["language"]
+    r = c.post(
+        f"{P}/fhir/QuestionnaireResponse".format(pid=pid), json=body, headers=world.h("pat_a")
+    )
+    assert r.status_code == 200, r.text
+    assert r.json()["language"] == "en"
+    assert r.json()["questionnaire"].split("|")[0] == qr["url"]
 
 
 @pytest.mark.parametrize(

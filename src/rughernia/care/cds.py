@@ -87,7 +87,7 @@ def patient_view(body: Any, *, today: dt.date, lang: Language, patient_page: str
     for the link shown when the EHR's Patient carries our patient id."""
     prefetch = _hook_request(body, "patient-view")
     try:
-        _, case = cds.prefetch_case(prefetch, today, lang)
+        _, case, unused = cds.prefetch_case(prefetch, today, lang)
     except PrefetchMissing as exc:
         raise CdsPrefetchMissing("Required prefetch is missing", str(exc)) from None
     except HookInvalid as exc:
@@ -95,7 +95,8 @@ def patient_view(body: Any, *, today: dt.date, lang: Language, patient_page: str
     assessment = assess(case, load())
     ours = cds.our_patient_id(prefetch)
     link = None if ours is None else patient_page.format(id=ours)
-    return {"cards": cds.cards(assessment, lang, link, uuid=str(uuid.uuid4()))}
+    card = cds.cards(assessment, lang, link, uuid=str(uuid.uuid4()), unused=unused)
+    return {"cards": card}
 
 
 def _hook_request(body: Any, hook: str) -> dict[str, Any]:

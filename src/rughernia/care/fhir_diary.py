@@ -19,6 +19,7 @@ from rughernia.care.access import Actor
 from rughernia.care.errors import Invalid, invalid
 from rughernia.content.questionnaire import Language
 from rughernia.interop import ResponseInvalid
+from rughernia.interop.questionnaire_items import canonical
 from rughernia.interop.questionnaires import diary_entry_from_response, diary_response
 from rughernia.pathway.checks import Problem
 
@@ -73,5 +74,9 @@ def store_response(
         raise invalid("date", "is required: the day this diary entry is about")
     date = dt.date.fromisoformat(str(entry["date"]))
     saved = diary.save_day(session, actor, patient_id, date, entry, today=today, at=at)
-    lang: Language = "en" if qr.get("language") == "en" else "nl"
+    # The answer's language: the response's own, else the questionnaire's it answers.
+    named = qr.get("language")
+    url = str(qr.get("questionnaire", "")).split("|")[0]
+    english = named == "en" or (named != "nl" and url == canonical("diary", "en"))
+    lang: Language = "en" if english else "nl"
     return saved, diary_response(saved.entry, subject(patient_id), lang)

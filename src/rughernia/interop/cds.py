@@ -14,21 +14,24 @@ from rughernia.content.questionnaire import Language
 from rughernia.contract import CaseInvalid, parse_case
 from rughernia.interop import codes, fhir_shapes
 from rughernia.interop.errors import BundleInvalid, HookInvalid, PrefetchMissing
-from rughernia.interop.fhir_import import read_case
+from rughernia.interop.fhir_import import Unused, read_case
 from rughernia.interop.texts import text
 from rughernia.pathway import Assessment, Case, Triage
 
 SERVICE_ID = "rughernia-patient-view"
 PATIENT = "{{context.patientId}}"
-PAIN = f"{codes.PAIN_LOINC[0]}|{codes.PAIN_LOINC[1]}"
+# The pain score by either code: LOINC (ours) or SNOMED's, which nl-core-PainScore fixes.
+PAIN = ",".join(f"{c[0]}|{c[1]}" for c in (codes.PAIN_LOINC, codes.PAIN_SNOMED))
 PREFETCH: dict[str, str] = {
     "patient": f"Patient/{PATIENT}",
     "conditions": f"Condition?patient={PATIENT}",
     "painScores": f"Observation?patient={PATIENT}&code={PAIN}",
     "medications": f"MedicationStatement?patient={PATIENT}",
-    # Optional: our own answers (alarm questions, red flags) and the diary days.
+    # Optional: our own answers (alarm questions, red flags), the intake and the diary days.
     "answers": f"Observation?patient={PATIENT}&code={codes.CASE_SYSTEM}|",
-    "diary": f"QuestionnaireResponse?subject={PATIENT}&status=completed",
+    # Every status: an intake still in progress may hold a "yes" to an alarm question
+    # (it counts; its "no" does not), and a diary day not completed is named on the card.
+    "diary": f"QuestionnaireResponse?subject={PATIENT}",
 }
 REQUIRED = ("patient", "conditions", "painScores", "medications")
 _SEARCH_TYPES: dict[str, str] = {
@@ -78,9 +81,12 @@ def case_from_prefetch(prefetch: Any, today: dt.date, lang: Language) -> dict[st
     return prefetch_case(prefetch, today, lang)[0]
 
 
-def prefetch_case(prefetch: Any, today: dt.date, lang: Language) -> tuple[dict[str, Any], Case]:
-    """The prefetch of a patient-view call as contract case JSON for ``today``, and that
-    case parsed (the contract parses it once; the caller assesses the parsed one).
+def prefetch_case(
+    prefetch: Any, today: dt.date, lang: Language
+) -> tuple[dict[str, Any], Case, Unused]:
+    """The prefetch of a patient-view call as contract case JSON for ``today``, that case
+    parsed (the contract parses it once; the caller assesses the parsed one), and what
+    was passed over by why (``Unused``; the card lists it: nothing is left out silently).
 
     Missing required keys: PrefetchMissing (412). A key the client had no data for is
     null (an empty search). Anything malformed: HookInvalid, saying which key and why.
@@ -102,12 +108,13 @@ def prefetch_case(prefetch: Any, today: dt.date, lang: Language) -> tuple[dict[s
         if value is None or _is_outcome(value):
             continue  # null: no data; an OperationOutcome for an optional key: none either
         resources += _search("prefetch." + key, value, kind)
+    unused: Unused = {}
     try:
-        case = read_case(resources, today, lang, strict=False)
+        case = read_case(resources, today, lang, strict=False, unused=unused)
         parsed = parse_case(case)
     except (BundleInvalid, CaseInvalid) as exc:
         raise HookInvalid(f"the prefetched data do not make a case: {exc}") from None
-    return case, parsed
+    return case, parsed, unused
 
 
 def _is_outcome(value: Any) -> bool:
@@ -168,7 +175,11 @@ def our_patient_id(prefetch: dict[str, Any]) -> int | None:
 
 
 def cards(
-    assessment: Assessment, lang: Language, link_url: str | None, uuid: str | None = None
+    assessment: Assessment,
+    lang: Language,
+    link_url: str | None,
+    uuid: str | None = None,
+    unused: Unused | None = None,
 ) -> list[dict[str, Any]]:
     """The card of one assessment: summary in ``lang``, findings and advice as detail.
 
@@ -186,7 +197,7 @@ def cards(
         **({"uuid": uuid} if uuid is not None else {}),
         "summary": summary,
         "indicator": INDICATOR[a.triage],
-        "detail": detail(a, lang),
+        "detail": detail(a, lang, unused or {}),
         "source": {
             "label": f"{text('card', 'source', lang)}: {', '.join(sources(a))}",
             "topic": {
@@ -210,8 +221,9 @@ def sources(a: Assessment) -> list[str]:
     return [s for s in seen if s] or ["L4"]
 
 
-def detail(a: Assessment, lang: Language) -> str:
-    """GitHub-flavoured markdown: the triage, the findings, the advice, the medication."""
+def detail(a: Assessment, lang: Language, unused: Unused | None = None) -> str:
+    """GitHub-flavoured markdown: the triage, the findings, the advice, the medication,
+    and the EHR's data that were not used, so the clinician knows what the card missed."""
     lines = [f"**{text('card', 'triage', lang)}**: {a.triage_text}", ""]
     if a.findings:
         lines.append(f"**{text('card', 'findings', lang)}**")
@@ -233,5 +245,9 @@ def detail(a: Assessment, lang: Language) -> str:
         )
     )
     lines.append("")
+    if unused:
+        lines.append(f"**{text('card', 'unused', lang)}**")
+        lines += [f"- {text('unused', why, lang, n=n)}" for why, n in sorted(unused.items())]
+        lines.append("")
     lines.append(text("card", "version", lang, version=a.content_version))
     return "\n".join(lines)

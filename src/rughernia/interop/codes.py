@@ -58,6 +58,13 @@ PAIN_LOINC = (LOINC, "72514-3", "Pain severity - 0-10 verbal numeric rating [Sco
 PAIN_SNOMED = (SNOMED, "225908003", "Pain score")  # the code nl-core-PainScore fixes
 LOWER_LIMB = (SNOMED, "61685007", "Lower limb structure")
 LOWER_BACK = (SNOMED, "37822005", "Lower back structure")
+# A leg pain score may name a side or the lower leg; each is read as the leg.
+LEG_SITES = (
+    LOWER_LIMB,
+    (SNOMED, "32153003", "Structure of left lower limb"),
+    (SNOMED, "62175007", "Structure of right lower limb"),
+    (SNOMED, "30021000", "Lower leg structure"),
+)
 AGE = (LOINC, "30525-0", "Age")
 BODY_WEIGHT = (LOINC, "29463-7", "Body weight")
 PREGNANCY = (LOINC, "82810-3", "Pregnancy status")

@@ -20,7 +20,7 @@ from typing import Any
 from rughernia.content import questionnaire as qcontent
 from rughernia.content.questionnaire import Language
 from rughernia.interop import codes
-from rughernia.pathway import Case, RedFlags
+from rughernia.pathway import Case, RedFlags, answers
 
 ALARMS = ("both_legs", "weakness_severe", "saddle_numbness", "incontinence", "urinary_retention")
 FLAGS = ("back_pain", "tingling", "numb_foot", "sleep_disturbed")
@@ -136,11 +136,18 @@ def _date(value: Any) -> str | None:
     return value[:10] if isinstance(value, str) and len(value) >= 10 else None
 
 
-def read_answers(observations: list[dict[str, Any]], problems: list[tuple[str, str]]) -> Any:
-    """Our survey Observations back to (symptoms, patient) contract fragments."""
-    symptoms: dict[str, Any] = {"red_flags": {}}
-    patient: dict[str, Any] = {"risk_factors": []}
-    seen: set[str] = set()
+Answers = dict[str, Any]  # question (the contract's field name) -> answer
+
+
+def read_answers(
+    observations: list[dict[str, Any]], problems: list[tuple[str, str]], *, strict: bool = True
+) -> Answers:
+    """Our survey Observations as answers by question.
+
+    Strict (our own Bundle): an answer given twice is a problem. Lenient (an EHR's
+    data): the more urgent of the two is kept (``pathway.answers.more_urgent``).
+    """
+    found: Answers = {}
     for obs in observations:
         name = codes.code_in(obs.get("code"), codes.CASE_SYSTEM)
         if name is None:
@@ -149,10 +156,6 @@ def read_answers(observations: list[dict[str, Any]], problems: list[tuple[str, s
         if name not in KNOWN:
             problems.append((where, "is not a question of the case"))
             continue
-        if name in seen:
-            problems.append((where, "is there twice; one answer per question"))
-            continue
-        seen.add(name)
         value: Any
         if "valueBoolean" in obs:
             value = obs["valueBoolean"]
@@ -166,6 +169,32 @@ def read_answers(observations: list[dict[str, Any]], problems: list[tuple[str, s
         else:
             problems.append((where, "has no value and no dataAbsentReason asked-unknown"))
             continue
+        if name in found:
+            if strict:
+                problems.append((where, "is there twice; one answer per question"))
+                continue
+            value = answers.more_urgent(name, found[name], value)
+        found[name] = value
+    return found
+
+
+def add_answers(found: Answers, more: Answers, *, final: bool) -> None:
+    """``more`` (another source's answers) into ``found``, the more urgent of two kept.
+
+    A source that is not final (a preliminary Observation, an intake still in progress)
+    can only add an answer that is the most urgent one: its "no" may be taken back.
+    """
+    for name, value in more.items():
+        if not final and value != answers.most_urgent(name):
+            continue
+        found[name] = answers.more_urgent(name, found[name], value) if name in found else value
+
+
+def case_answers(found: Answers) -> tuple[dict[str, Any], dict[str, Any]]:
+    """Answers by question as the case's (symptoms, patient) contract fragments."""
+    symptoms: dict[str, Any] = {"red_flags": {}}
+    patient: dict[str, Any] = {"risk_factors": []}
+    for name, value in found.items():
         if name in RED_FLAGS:
             symptoms["red_flags"][name] = value
         elif name in RISKS:

@@ -16,11 +16,15 @@ from typing import Any
 from rughernia.interop import codes, fhir_case, fhir_shapes
 from rughernia.interop.errors import BundleInvalid, ResponseInvalid
 from rughernia.interop.questionnaire_items import canonical
-from rughernia.interop.questionnaires import check_entries, entry_from_validated
+from rughernia.interop.questionnaires import check_entries, entry_from_validated, intake_answers
 
 Problems = list[tuple[str, str]]
+Unused = dict[str, int]  # why (a key of texts.toml [unused]) -> how many were passed over
 COUNTED = frozenset({"final", "amended", "corrected"})
+NOT_FINAL = frozenset({"preliminary", "registered"})
+DONE = frozenset({"completed", "amended"})  # a QuestionnaireResponse's final states
 DIARY_URLS = frozenset({canonical("diary", "nl"), canonical("diary", "en")})
+INTAKE_URLS = frozenset({canonical("intake", "nl"), canonical("intake", "en")})
 
 
 def case_from_bundle(bundle: Any, today: dt.date) -> dict[str, Any]:
@@ -54,17 +58,30 @@ def _check(bundle: dict[str, Any]) -> None:
 
 
 def read_case(
-    resources: list[dict[str, Any]], today: dt.date, language: str, *, strict: bool
+    resources: list[dict[str, Any]],
+    today: dt.date,
+    language: str,
+    *,
+    strict: bool,
+    unused: Unused | None = None,
 ) -> dict[str, Any]:
+    """The resources as case JSON; ``unused`` (lenient) counts what was passed over, by
+    why (``UNUSED``), so that the card can say so: nothing is left out silently."""
     problems: Problems = []
+    skipped: Unused = unused if unused is not None else {}
     kinds: dict[str, list[dict[str, Any]]] = {}
     for r in resources:
         kinds.setdefault(str(r.get("resourceType")), []).append(r)
     patients = kinds.get("Patient", [])
     if strict and len(patients) != 1:
         problems.append(("Patient", f"a Bundle holds one Patient, this one {len(patients)}"))
-    observations = [o for o in kinds.get("Observation", []) if o.get("status") in COUNTED]
-    symptoms, patient = fhir_case.read_answers(observations, problems)
+    all_observations = kinds.get("Observation", [])
+    observations = [o for o in all_observations if o.get("status") in COUNTED]
+    found = fhir_case.read_answers(observations, problems, strict=strict)
+    responses = kinds.get("QuestionnaireResponse", [])
+    if not strict:
+        _more_answers(found, all_observations, responses, skipped)
+    symptoms, patient = fhir_case.case_answers(found)
     patient |= fhir_case.read_measurements(observations)
     if patients and patients[0].get("gender") in ("female", "male", "other", "unknown"):
         patient["sex"] = patients[0]["gender"]
@@ -79,7 +96,8 @@ def read_case(
     onset = _onset(conditions)
     if not strict:
         _fill_unanswered(symptoms, conditions)
-    diary = _diary(kinds.get("QuestionnaireResponse", []), observations, problems, strict)
+        _count_unplaced_pain(all_observations, skipped)
+    diary = _diary(responses, observations, problems, strict, skipped)
     if problems:
         raise BundleInvalid(problems)
     case: dict[str, Any] = {
@@ -93,6 +111,69 @@ def read_case(
         "medication": fhir_case.read_medication(kinds.get("MedicationStatement", [])),
     }
     return case
+
+
+def _more_answers(
+    found: fhir_case.Answers,
+    observations: list[dict[str, Any]],
+    responses: list[dict[str, Any]],
+    skipped: Unused,
+) -> None:
+    """An EHR's other answers (lenient): preliminary Observations and intake responses.
+
+    Each is kept where it is the more urgent (``fhir_case.add_answers``); a source that is
+    not final adds only a most urgent answer.
+    """
+    preliminary = [o for o in observations if o.get("status") in NOT_FINAL]
+    if preliminary:
+        ignored: Problems = []  # a preliminary answer we cannot read: counted, not refused
+        more = fhir_case.read_answers(preliminary, ignored, strict=False)
+        fhir_case.add_answers(found, more, final=False)
+        if ignored:
+            skipped["unreadable"] = skipped.get("unreadable", 0) + len(ignored)
+    for qr in responses:
+        if str(qr.get("questionnaire", "")).split("|")[0] not in INTAKE_URLS:
+            continue
+        more, unread = intake_answers(qr, fhir_case.KNOWN)
+        fhir_case.add_answers(found, more, final=qr.get("status") in DONE)
+        if unread:
+            skipped["unreadable"] = skipped.get("unreadable", 0) + unread
+
+
+def _count_unplaced_pain(observations: list[dict[str, Any]], skipped: Unused) -> None:
+    """Pain scores not read into the diary: no leg or back site, no value, or not final."""
+    for obs in observations:
+        code = obs.get("code")
+        if not (codes.has_code(code, codes.PAIN_LOINC) or codes.has_code(code, codes.PAIN_SNOMED)):
+            continue
+        if obs.get("status") in NOT_FINAL:
+            skipped["pain_not_final"] = skipped.get("pain_not_final", 0) + 1
+        elif obs.get("status") in COUNTED and _pain(obs) is None:
+            skipped["pain_unplaced"] = skipped.get("pain_unplaced", 0) + 1
+
+
+def _pain(obs: dict[str, Any]) -> tuple[str, str, int] | None:
+    """A pain score as (day, leg_pain or back_pain, score), or None if we cannot place it.
+
+    The score is a valueInteger (ours, nl-core) or a valueQuantity whose value is a whole
+    number (some EHRs write scores so); the site is the lower limb, one of its sides or
+    the lower leg (the leg), or the lower back. The range is the contract's check.
+    """
+    site = obs.get("bodySite")
+    where: str | None = None
+    if any(codes.has_code(site, leg) for leg in codes.LEG_SITES):
+        where = "leg_pain"
+    elif codes.has_code(site, codes.LOWER_BACK):
+        where = "back_pain"
+    day = str(obs.get("effectiveDateTime", ""))[:10]
+    value = obs.get("valueInteger")
+    if value is None:
+        number = (obs.get("valueQuantity") or {}).get("value")
+        if isinstance(number, int | float) and not isinstance(number, bool) and number % 1 == 0:
+            value = int(number)
+    if where is None or len(day) != 10 or not isinstance(value, int):
+        return None
+    return day, where, value
 
 
 def _onset(conditions: list[dict[str, Any]]) -> str | None:
@@ -117,10 +198,17 @@ def _diary(
     observations: list[dict[str, Any]],
     problems: Problems,
     strict: bool,
+    skipped: Unused,
 ) -> list[dict[str, Any]]:
     read: list[tuple[dict[str, Any], dict[str, Any]]] = []
     for qr in responses:
-        if str(qr.get("questionnaire", "")).split("|")[0] not in DIARY_URLS:
+        url = str(qr.get("questionnaire", "")).split("|")[0]
+        if url not in DIARY_URLS:
+            if not strict and url not in INTAKE_URLS:
+                skipped["response_other"] = skipped.get("response_other", 0) + 1
+            continue
+        if not strict and qr.get("status") not in DONE:
+            skipped["response_not_done"] = skipped.get("response_not_done", 0) + 1
             continue
         try:
             read.append((qr, entry_from_validated(qr, check=False)))
@@ -132,26 +220,24 @@ def _diary(
         if i in wrong:
             problems += _named(qr, wrong[i])
             continue
-        if entry["date"] in days:
+        known = days.get(entry["date"])
+        if known is not None and strict:
             problems.append((f"QuestionnaireResponse {entry['date']}", "two diary days, one date"))
+        elif known is not None and known["leg_pain"] >= entry["leg_pain"]:
+            continue  # an EHR's two responses for one day: the one with more leg pain
         days[entry["date"]] = entry
     pains: dict[tuple[str, str], list[int]] = {}
     for obs in observations:
         code = obs.get("code")
         if not (codes.has_code(code, codes.PAIN_LOINC) or codes.has_code(code, codes.PAIN_SNOMED)):
             continue
-        site = obs.get("bodySite")
-        where: str | None = None
-        if codes.has_code(site, codes.LOWER_LIMB):
-            where = "leg_pain"
-        elif codes.has_code(site, codes.LOWER_BACK):
-            where = "back_pain"
-        day = str(obs.get("effectiveDateTime", ""))[:10]
-        value = obs.get("valueInteger")
-        if where is None or len(day) != 10 or not isinstance(value, int):
+        pain = _pain(obs)
+        if pain is None:
             if strict:
+                day = str(obs.get("effectiveDateTime", ""))[:10]
                 problems.append((f"Observation pain {day}", "needs a body site, a date, a value"))
-            continue  # a general pain score: not ours to place in the leg or the back
+            continue  # a general pain score: not ours to place (counted in ``unused``)
+        day, where, value = pain
         pains.setdefault((day, where), []).append(value)
     pain_only: dict[str, dict[str, Any]] = {}
     for (day, where), values in sorted(pains.items()):

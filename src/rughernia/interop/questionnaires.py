@@ -38,6 +38,7 @@ from rughernia.interop.questionnaire_items import (
     version,
 )
 from rughernia.interop.texts import text
+from rughernia.pathway import answers
 
 
 def questionnaire(kind: Kind, lang: Language) -> dict[str, Any]:
@@ -181,6 +182,48 @@ def entry_from_validated(qr: dict[str, Any], *, check: bool = True) -> dict[str,
     if check and (wrong := check_entries([out])):
         raise ResponseInvalid(wrong[0])
     return {item.link_id: out[item.link_id] for item in DIARY if item.link_id in out}
+
+
+def intake_answers(qr: dict[str, Any], known: frozenset[str]) -> tuple[dict[str, Any], int]:
+    """The answers of an intake QuestionnaireResponse (shape checked) to the questions in
+    ``known``, by question, and how many of its answered items could not be read.
+
+    Lenient, for an EHR's data: an item of a question we do not read is passed over (the
+    caller says so on the card), never guessed. "Don't know" is None, never "no".
+    """
+    found: dict[str, Any] = {}
+    unread = 0
+    stack = list(qr.get("item", []))
+    while stack:
+        item = stack.pop()
+        stack += item.get("item", [])
+        given = item.get("answer", [])
+        if not given:
+            continue
+        link = item.get("linkId", "")
+        value = _intake_value(given[0]) if link in known and len(given) == 1 else _UNREAD
+        if value is _UNREAD or value not in answers.order(link):  # not an answer it has
+            unread += 1
+        else:
+            found[link] = value
+    return found, unread
+
+
+_UNREAD = object()
+
+
+def _intake_value(answer: dict[str, Any]) -> Any:
+    if isinstance(answer.get("valueBoolean"), bool):
+        return answer["valueBoolean"]
+    c = answer.get("valueCoding") or {}
+    system, code = c.get("system"), c.get("code")
+    if system == codes.YES_NO and code in ("Y", "N"):
+        return code == "Y"
+    if system == codes.DATA_ABSENT and code == "asked-unknown":
+        return None
+    if system == codes.ANSWER_SYSTEM and isinstance(code, str):
+        return code
+    return _UNREAD
 
 
 _ENTRIES = TypeAdapter(list[DiaryEntryModel])
