@@ -16,6 +16,9 @@ _FALSE = frozenset({"0", "false", "no", "off"})
 FLAG_HELP = "use 1 or 0 (or true/false, yes/no, on/off)"
 JWKS_HELP = 'use the path of a JSON Web Key Set file ({"keys": [...]}) of public keys with a kid'
 ISSUER_HELP = "use the issuers' URLs (https://...), separated by commas"
+BY_ISSUER_HELP = (
+    'give each issuer its own key set: {"https://ehr.example.org": {"keys": [...]}, ...}'
+)
 URL_HELP = "use this service's address as EHRs reach it, e.g. https://rughernia.example.nl"
 
 
@@ -46,8 +49,14 @@ def public_url(raw: str) -> str:
     return raw.rstrip("/")
 
 
-def load_jwks(path: str) -> dict[str, Any]:
-    """The key set in ``path``: an object with a non-empty ``keys`` list of public keys.
+def load_jwks(path: str, issuer_list: str) -> dict[str, dict[str, Any]]:
+    """Each issuer's key set from ``path``, by issuer: a key verifies only its own EHR.
+
+    The file is one JWKS (``{"keys": [...]}``), allowed with one issuer only, or an
+    object of key sets by issuer (``{"https://ehr.example.org": {"keys": [...]}}``),
+    one for every issuer in ``issuer_list`` and no other. One key set for several
+    issuers would let one EHR's key sign as another EHR (its ``jti`` space, its
+    feedback), so it is refused at start.
 
     Private key material is refused: the file is the EHRs' public keys, and a private key
     found here is a mistake someone must see. Whether joserfc can use each key is checked
@@ -61,6 +70,30 @@ def load_jwks(path: str) -> dict[str, Any]:
         raise CdsSettingsError(f"{where} cannot be read ({exc.strerror}); {JWKS_HELP}") from None
     except ValueError:
         raise CdsSettingsError(f"{where} is not JSON; {JWKS_HELP}") from None
+    wanted = issuers(issuer_list)
+    if not wanted:
+        raise CdsSettingsError(
+            f"RUGHERNIA_CDS_ISSUERS: empty while RUGHERNIA_CDS_JWKS_FILE is set; {ISSUER_HELP}"
+        )
+    if not isinstance(data, dict):
+        raise CdsSettingsError(f"{where} has no keys; {JWKS_HELP}")
+    if "keys" in data:
+        if len(wanted) != 1:
+            raise CdsSettingsError(
+                f"{where} is one key set for {len(wanted)} issuers; {BY_ISSUER_HELP}"
+            )
+        by_issuer = {wanted[0]: data}
+    else:
+        by_issuer = data
+        if set(by_issuer) != set(wanted):
+            raise CdsSettingsError(
+                f"{where} has key sets for {sorted(by_issuer)[:5]}, not for exactly "
+                f"RUGHERNIA_CDS_ISSUERS {list(wanted)[:5]}; {BY_ISSUER_HELP}"
+            )
+    return {issuer: _key_set(f"{where}: {issuer}", value) for issuer, value in by_issuer.items()}
+
+
+def _key_set(where: str, data: Any) -> dict[str, Any]:
     keys = data.get("keys") if isinstance(data, dict) else None
     if not isinstance(keys, list) or not keys:
         raise CdsSettingsError(f"{where} has no keys; {JWKS_HELP}")
@@ -77,11 +110,7 @@ def check(jwks_file: str, issuer_list: str, url: str) -> None:
     issuers(issuer_list)
     public_url(url)
     if jwks_file:
-        load_jwks(jwks_file)
-        if not issuers(issuer_list):
-            raise CdsSettingsError(
-                f"RUGHERNIA_CDS_ISSUERS: empty while RUGHERNIA_CDS_JWKS_FILE is set; {ISSUER_HELP}"
-            )
+        load_jwks(jwks_file, issuer_list)
         if not url:
             raise CdsSettingsError(
                 f"RUGHERNIA_PUBLIC_URL: empty while RUGHERNIA_CDS_JWKS_FILE is set; {URL_HELP}"

@@ -31,16 +31,22 @@ BASE = "http://testserver"
 SERVICE = "/cds-services/rughernia-patient-view"
 KEY = ECKey.generate_key("P-384", parameters={"kid": "ehr-1"}, private=True)
 OTHER = ECKey.generate_key("P-384", parameters={"kid": "ehr-1"}, private=True)
+OTHER_ISS = "https://other-ehr.example.org"
+OTHER_EHR = ECKey.generate_key("P-384", parameters={"kid": "ehr-1"}, private=True)
 NOW = dt.datetime(2026, 3, 2, 11, 0, tzinfo=dt.UTC)  # TODAY in Amsterdam
 
 
 def _app(database_url: str, tmp_path: Path, *, demo: bool = False) -> Any:
     jwks = tmp_path / "jwks.json"
-    jwks.write_text(json.dumps(KeySet([KEY]).as_dict(private=False)))
+    by_issuer = {
+        ISS: KeySet([KEY]).as_dict(private=False),
+        OTHER_ISS: KeySet([OTHER_EHR]).as_dict(private=False),
+    }
+    jwks.write_text(json.dumps(by_issuer))
     settings = Settings(
         database_url=database_url,
         cds_jwks_file=str(jwks),
-        cds_issuers=f"{ISS}, https://other-ehr.example.org",
+        cds_issuers=f"{ISS}, {OTHER_ISS}",
         public_url=BASE,
         demo_mode=demo,
     )
@@ -234,8 +240,22 @@ def test_a_token_is_accepted_once_and_its_jti_is_kept(cds: TestClient) -> None:
         (row,) = s.scalars(select(CdsJti)).all()
     assert (row.issuer, row.jti) == (ISS, "once-only")
     # The same jti from another issuer is another token.
-    other = token(jti="once-only", iss="https://other-ehr.example.org")
+    other = token(OTHER_EHR, jti="once-only", iss=OTHER_ISS)
     assert cds.post(SERVICE, json=body, headers=signed(other)).status_code == 200
+
+
+def test_a_key_verifies_only_for_its_own_issuer(cds: TestClient) -> None:
+    body = hook(_full("self_care"))
+    # The other EHR's key (the same kid) cannot sign as this EHR, nor this one's as it.
+    for key, iss in ((OTHER_EHR, ISS), (KEY, OTHER_ISS)):
+        r = cds.post(SERVICE, json=body, headers=signed(token(key, iss=iss)))
+        assert r.status_code == 401, r.text
+        assert "bad-signature" in r.json()["detail"]
+    r = cds.post(SERVICE, json=body, headers=signed(token(iss="https://evil.example")))
+    assert "wrong-issuer" in r.json()["detail"]
+    r = cds.post(SERVICE, json=body, headers=signed(token(iss=None)))
+    assert r.status_code == 401
+    assert "iss" in r.json()["detail"]
 
 
 def test_a_refused_token_does_not_burn_its_jti(cds: TestClient) -> None:

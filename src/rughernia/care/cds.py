@@ -21,7 +21,7 @@ from rughernia.content import load
 from rughernia.content.questionnaire import Language
 from rughernia.interop import HookInvalid, PrefetchMissing, TokenRefused, cds
 from rughernia.interop.cds_feedback import parse_feedback
-from rughernia.interop.cds_jwt import LEEWAY_SECONDS, verify_jwt
+from rughernia.interop.cds_jwt import LEEWAY_SECONDS, claimed_issuer, verify_jwt
 from rughernia.pathway import assess
 from rughernia.store import cds as cds_store
 
@@ -42,7 +42,7 @@ class Caller:
 class Trust:
     """What the settings say about CDS clients."""
 
-    keys: dict[str, Any] | None  # the JWKS; None: no client configured
+    keys: dict[str, dict[str, Any]] | None  # each issuer's JWKS; None: no client configured
     issuers: tuple[str, ...]
     demo: bool
 
@@ -66,7 +66,12 @@ def authenticate(
         raise CdsTokenRefused(REFUSED, "no CDS client is configured (RUGHERNIA_CDS_JWKS_FILE)")
     now = int(at.timestamp())
     try:
-        claims = verify_jwt(token.strip(), trust.keys, trust.issuers, audience, now, set())
+        # The issuer the token names picks the key set; the signature is then verified
+        # with that issuer's keys only, and iss checked again with the claims.
+        issuer = claimed_issuer(token.strip())
+        if issuer not in trust.keys or issuer not in trust.issuers:
+            raise TokenRefused("wrong-issuer", f"{issuer[:80]!r} is not a configured issuer")
+        claims = verify_jwt(token.strip(), trust.keys[issuer], issuer, audience, now, set())
     except TokenRefused as exc:
         raise CdsTokenRefused(REFUSED, str(exc)) from None
     issuer, jti, exp = str(claims["iss"]), str(claims["jti"]), claims["exp"]

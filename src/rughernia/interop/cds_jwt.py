@@ -7,10 +7,11 @@ Asymmetric algorithms only: CDS Hooks forbids ``none`` and every HMAC algorithm.
 
 from __future__ import annotations
 
+import json
 from collections.abc import Collection, MutableSet
 from typing import Any
 
-from joserfc import jwt
+from joserfc import jws, jwt
 from joserfc.errors import (
     BadSignatureError,
     DecodeError,
@@ -25,6 +26,19 @@ from rughernia.interop.errors import TokenRefused
 
 ALGORITHMS = ("ES384", "RS384", "ES256", "RS256", "ES512", "RS512", "PS384", "EdDSA")
 LEEWAY_SECONDS = 30  # clock skew between the EHR and us
+
+
+def claimed_issuer(token: str) -> str:
+    """The ``iss`` a token claims, read before anything is verified: it only chooses whose
+    key set to verify it with (``verify_jwt`` then checks it with the claims)."""
+    try:
+        claims = json.loads(jws.extract_compact(token.encode()).payload)
+    except (JoseError, ValueError, TypeError) as exc:
+        raise TokenRefused("malformed", f"not a signed JWT we accept: {exc}") from None
+    issuer = claims.get("iss") if isinstance(claims, dict) else None
+    if not isinstance(issuer, str) or not issuer:
+        raise TokenRefused("missing-claim", "required claim missing: iss")
+    return issuer
 
 
 def verify_jwt(

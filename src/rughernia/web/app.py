@@ -85,7 +85,8 @@ def create_app(settings: Settings, *, clock: Clock = _utcnow) -> FastAPI:
 
 def _cds_trust(settings: Settings) -> Trust:
     """The key set is read here, once: a file changed later needs a restart, like any setting."""
-    keys = cds_settings.load_jwks(settings.cds_jwks_file) if settings.cds_jwks_file else None
+    jwks, issuers = settings.cds_jwks_file, settings.cds_issuers
+    keys = cds_settings.load_jwks(jwks, issuers) if jwks else None
     return Trust(keys, settings.cds_issuer_list, settings.demo_mode)
 
 
