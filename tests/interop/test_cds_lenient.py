@@ -58,6 +58,18 @@ def test_an_intake_response_with_an_alarm_yes_is_an_emergency(status: str) -> No
     assert read["case"]["symptoms"]["saddle_numbness"] is True
 
 
+def test_one_question_twice_in_an_intake_keeps_the_yes() -> None:
+    pre = without_answers()
+    qr = intake("completed", both_legs=YES)
+    qr["item"].append({"linkId": "alarm", "item": [{"linkId": "both_legs", "answer": [NO]}]})
+    pre["diary"]["entry"].append({"resource": qr})
+    for _ in range(2):
+        got, read = triage_of(pre)
+        assert read["case"]["symptoms"]["both_legs"] is True
+        assert got == Triage.EMERGENCY
+        qr["item"].reverse()
+
+
 def test_an_intake_no_counts_only_when_completed() -> None:
     alarms = dict.fromkeys(("saddle_numbness", "incontinence", "urinary_retention"), NO)
     alarms |= {"weakness_severe": NO, "both_legs": NO}

@@ -204,8 +204,8 @@ def intake_answers(qr: dict[str, Any], known: frozenset[str]) -> tuple[dict[str,
         value = _intake_value(given[0]) if link in known and len(given) == 1 else _UNREAD
         if value is _UNREAD or value not in answers.order(link):  # not an answer it has
             unread += 1
-        else:
-            found[link] = value
+        else:  # the same question twice in one response: the more urgent answer
+            found[link] = answers.more_urgent(link, found[link], value) if link in found else value
     return found, unread
 
 
