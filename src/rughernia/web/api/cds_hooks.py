@@ -16,7 +16,7 @@ from rughernia.care import cds as care_cds
 from rughernia.care.errors import CdsRequestInvalid, Invalid
 from rughernia.content.questionnaire import Language
 from rughernia.interop import cds
-from rughernia.web.api.inputs import json_body
+from rughernia.web.api.inputs import check_media_type, json_body
 from rughernia.web.context import DB, AnyCtx, app_state
 from rughernia.web.limits import allows_body
 from rughernia.web.problem_responses import MEDIA_TYPE, Responses, problem
@@ -71,6 +71,9 @@ async def cds_body(request: Request) -> Any:
 
 
 def _caller(request: Request, ctx: AnyCtx, session: DB) -> care_cds.Caller:
+    # The media type is a header, so it costs nothing to check first; a body that is not
+    # JSON is then a 415 on this route as on every other, whoever sends it.
+    check_media_type(request)
     state = app_state(request)
     audience = _base(request, ctx) + request.url.path
     return care_cds.authenticate(
