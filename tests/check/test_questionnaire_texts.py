@@ -231,3 +231,24 @@ def test_answers_that_do_not_fit_are_refused_with_what_to_type(
     with pytest.raises(Reask) as refused:
         texts.read(question, typed, TODAY)
     assert str(refused.value) == expected
+
+
+@pytest.mark.parametrize("lang", LANGUAGES)
+@pytest.mark.parametrize("typed", ["²", "³", "9" * 5000, "1" + "0" * 20, "1²"])
+def test_an_odd_number_is_asked_again_not_a_crash(lang: str, typed: str) -> None:
+    # '²' passes str.isdigit() and fails int(); 5,000 digits fail int() too.
+    texts = load("nl" if lang == "nl" else "en")
+    for question in texts.questions.values():
+        if question.kind == "date":
+            continue
+        with pytest.raises(Reask):
+            texts.read(question, typed, TODAY)
+
+
+def test_a_choice_by_its_number_still_works() -> None:
+    texts = load("nl")
+    question = next(q for q in texts.questions.values() if q.kind == "choice")
+    assert texts.read(question, "1", TODAY) == question.options[0].value
+    assert texts.read(question, str(len(question.options)), TODAY) == question.options[-1].value
+    with pytest.raises(Reask):
+        texts.read(question, str(len(question.options) + 1), TODAY)

@@ -254,3 +254,14 @@ def test_another_teams_patient_is_a_404_whatever_the_form_holds(
     for route, form in forms.items():
         r = c.post(f"/patients/{pid}/{route}", data={"csrf": csrf, **form})
         assert r.status_code == 404, (route, r.status_code)
+
+
+def test_odd_worklist_query_values_show_the_first_page_not_a_500(world: World) -> None:
+    signed_in(world, "doc_a")
+    for odd in ("99999999999999999999", "9" * 5000, "²", "-3", "0", "1.5"):
+        for part in ("", "&part=rows"):
+            r = world.client.get(f"/worklist?page={odd}{part}")
+            assert r.status_code == 200, (odd, r.text[:300])
+            assert "Patient A" in r.text  # the first page
+            r = world.client.get(f"/worklist?team={odd}{part}")
+            assert r.status_code in (200, 404), (odd, r.text[:300])  # all teams, or none of yours

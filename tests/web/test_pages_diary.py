@@ -135,3 +135,37 @@ def test_bad_input_keeps_what_was_typed_and_stores_nothing(
     r = world.client.post(f"/diary/{clock.today}", data={"csrf": csrf, "leg_pain": "12"})
     assert r.status_code == 422
     assert "Choose a number from 0 to 10." in r.text
+
+
+def test_a_superscript_or_a_huge_number_is_a_form_error_not_a_500(
+    world: World, app: Any, clock: Clock
+) -> None:
+    # '²' passes str.isdigit() and fails int(); so do 5,000 digits.
+    csrf = signed_in(world, "pat_a")
+    choice = next(q for q in DIARY_QUESTIONS if NL.questions[q].kind == "choice")
+    for odd in ("²", "9" * 4400):
+        # The long one in two fields only: in every field the body is over its 64 KB limit.
+        fields = ("leg_pain", choice) if len(odd) > 1 else diary_form(csrf).keys() - {"csrf"}
+        data = {**diary_form(csrf), **dict.fromkeys(fields, odd)}
+        r = world.client.post(f"/diary/{clock.today}", data=data)
+        assert r.status_code == 422, r.text[:300]
+        assert "Kies een getal van 0 tot 10." in r.text
+        assert NL.text("reask_choice") in r.text
+    with app.state.rughernia.sessions() as s:
+        assert s.scalar(select(func.count()).select_from(DiaryRow)) == 0
+
+
+def test_the_self_check_asks_again_after_a_superscript(world: World) -> None:
+    c = world.client
+    c.cookies.clear()
+    page = c.get("/selfcheck").text
+    token = re.search(r'name="csrf" value="([^"]+)"', page)
+    qid = re.search(r'name="qid" value="([^"]+)"', page)
+    assert token is not None
+    assert qid is not None
+    for odd in ("²", "9" * 5000):
+        form = {"csrf": token.group(1), "qid": qid.group(1), "answer": odd, "go": "next"}
+        r = c.post("/selfcheck", data={**form, f"a.{qid.group(1)}": odd})
+        assert r.status_code == 422, r.text[:300]
+        assert NL.text("reask_number") in r.text or NL.text("reask_choice") in r.text
+        assert f'name="qid" value="{qid.group(1)}"' in r.text  # the same question again

@@ -144,6 +144,7 @@ def read(
             counts[spot.reason] += 1
         chosen = [pair for pair in placed if reason is None or pair[0].reason == reason]
         pages = max(1, -(-len(chosen) // per_page))
+        page = min(page, pages)  # past the end (an old link, fewer patients now): the last
         shown = chosen[(page - 1) * per_page : page * per_page]
         pains = worklist.leg_pain(
             session,
@@ -159,7 +160,7 @@ def read(
         today=today,
         rows=rows,
         total=len(chosen),
-        page=min(page, pages),
+        page=page,
         pages=pages,
         counts=counts,
         teams=teams,

@@ -27,6 +27,8 @@ Answer = Value | float | dt.date
 _DUTCH_DATE = re.compile(r"(\d{1,2})[-/.](\d{1,2})[-/.](\d{4})")
 _WHOLE = re.compile(r"[0-9]+")
 _DECIMAL = re.compile(r"[0-9]+(?:[.,][0-9]+)?")
+# No answer is longer; int() of more than 4,300 digits is an error, and slow before that.
+_LONGEST_NUMBER = 12
 # Punctuation a person may type around or between the words of an answer ("Ja!", "nee.").
 _PUNCTUATION = str.maketrans(dict.fromkeys('.,!;:"()[]', " "))
 
@@ -67,8 +69,9 @@ class Question:
     def match(self, answer: str) -> Option | None:
         """The option a typed answer names: its number (choices only), label or keyword."""
         typed = normalise(answer)
-        if self.kind == "choice" and typed.isdigit() and 1 <= int(typed) <= len(self.options):
-            return self.options[int(typed) - 1]
+        position = whole_number(typed, len(self.options)) if self.kind == "choice" else None
+        if position:
+            return self.options[position - 1]
         return next((o for o in self.options if typed in o.keywords), None)
 
 
@@ -105,8 +108,22 @@ class Questionnaire:
         return date
 
 
+def whole_number(typed: str, maximum: int) -> int | None:
+    """``typed`` as a whole number from 0 to ``maximum`` in the digits 0-9, else None.
+
+    Not ``str.isdigit()``: it takes '²', which ``int()`` refuses (a crash, where the
+    answer is only a typing slip).
+    """
+    if len(typed) > _LONGEST_NUMBER or not _WHOLE.fullmatch(typed):
+        return None
+    value = int(typed)
+    return value if value <= maximum else None
+
+
 def _number(typed: str, decimals: bool) -> int | float | None:
     """A whole number, or with ``decimals`` also 2,5 or 2.5 (the Dutch comma too)."""
+    if len(typed) > _LONGEST_NUMBER:
+        return None
     if _WHOLE.fullmatch(typed):
         return int(typed)
     if decimals and _DECIMAL.fullmatch(typed):

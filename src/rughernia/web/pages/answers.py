@@ -13,7 +13,13 @@ from dataclasses import dataclass
 
 from starlette.datastructures import FormData
 
-from rughernia.content.questionnaire import Answer, Question, Questionnaire, Reask
+from rughernia.content.questionnaire import (
+    Answer,
+    Question,
+    Questionnaire,
+    Reask,
+    whole_number,
+)
 from rughernia.web.pages.render import Lang, tr
 
 DONT_KNOW = "?"
@@ -22,8 +28,9 @@ DONT_KNOW = "?"
 def read(texts: Questionnaire, question: Question, raw: str, today: dt.date) -> Answer:
     """A submitted value: a choice by its position, a number or a date as typed."""
     if question.kind == "choice":
-        if raw.isdigit() and int(raw) < len(question.options):
-            return question.options[int(raw)].value
+        position = whole_number(raw, len(question.options) - 1)
+        if position is not None:
+            return question.options[position].value
         raise Reask(texts.text("reask_choice"))
     if raw == DONT_KNOW:
         return None

@@ -19,6 +19,7 @@ from rughernia.care.errors import NotFound, NotSignedIn
 from rughernia.care.shapes import Patient
 from rughernia.content import load as load_content
 from rughernia.content.questionnaire import load as load_questionnaire
+from rughernia.content.questionnaire import whole_number
 from rughernia.pathway import plan
 from rughernia.web.context import DB
 from rughernia.web.pages import answers
@@ -223,7 +224,7 @@ def _save_diary(page: Page, session: DB, day: str, posted: FormData | None) -> R
     for key in ("leg_pain", "back_pain"):
         value = str(form.get(key) or "")
         filled.raw[key] = value
-        pain[key] = int(value) if value.isdigit() and int(value) <= 10 else None
+        pain[key] = whole_number(value, 10)
         if pain[key] is None:
             filled.errors[key] = tr(page.lang, "Choose a number from 0 to 10.")
     note = str(form.get("note") or "").strip()
