@@ -265,3 +265,19 @@ def test_odd_worklist_query_values_show_the_first_page_not_a_500(world: World) -
             assert "Patient A" in r.text  # the first page
             r = world.client.get(f"/worklist?team={odd}{part}")
             assert r.status_code in (200, 404), (odd, r.text[:300])  # all teams, or none of yours
+
+
+def test_a_polled_part_of_a_page_after_its_session_ended_reloads_the_whole_page(
+    world: World,
+) -> None:
+    # Not the sign-in page swapped into the worklist, nor the old rows kept as if current.
+    world.client.cookies.clear()
+    fragment = {"HX-Request": "true"}
+    r = world.client.get("/worklist?part=rows", headers=fragment, follow_redirects=False)
+    assert r.status_code == 401
+    assert r.headers["HX-Refresh"] == "true"
+    assert r.text == ""
+    boosted = {"HX-Request": "true", "HX-Boosted": "true"}  # a whole page: to sign in
+    r = world.client.get("/worklist", headers=boosted, follow_redirects=False)
+    assert r.status_code == 303
+    assert r.headers["location"].startswith("/signin?next=/worklist")

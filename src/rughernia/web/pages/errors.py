@@ -26,6 +26,12 @@ def is_page(request: Request) -> bool:
     return not request.url.path.startswith(NOT_PAGES)
 
 
+def _is_fragment(request: Request) -> bool:
+    """An htmx request for part of a page, not a boosted link or form (a whole page)."""
+    headers = request.headers
+    return headers.get("hx-request") == "true" and headers.get("hx-boosted") != "true"
+
+
 def _texts(status: int, lang: Lang) -> tuple[str, str]:
     if status == 404:
         return (
@@ -55,6 +61,12 @@ def _wrap(handler: Handler) -> Handler:
         response = await handler(request, exc)
         if not is_page(request) or response.media_type != "application/problem+json":
             return response
+        if _is_fragment(request):
+            # A part of a page (the worklist's rows, polled): an error page there would
+            # sit inside the list, and keeping the old rows would show a list that no
+            # longer updates as if it did. The whole page is loaded again instead, so
+            # the clinician sees the sign-in page or the error itself.
+            return Response(status_code=response.status_code, headers={"HX-Refresh": "true"})
         if response.status_code == 401:
             target = quote(request.url.path, safe="/")
             return RedirectResponse(f"/signin?next={target}", status_code=303)
