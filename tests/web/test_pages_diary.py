@@ -169,3 +169,29 @@ def test_the_self_check_asks_again_after_a_superscript(world: World) -> None:
         assert r.status_code == 422, r.text[:300]
         assert NL.text("reask_number") in r.text or NL.text("reask_choice") in r.text
         assert f'name="qid" value="{qid.group(1)}"' in r.text  # the same question again
+
+
+def test_a_day_before_the_onset_is_a_message_on_the_form_not_an_error_page(
+    world: World, app: Any, clock: Clock
+) -> None:
+    csrf = signed_in(world, "pat_a")
+    data = {**diary_form(csrf), "note": "typed-before-onset"}
+    r = world.client.post("/diary/2000-01-03", data=data)
+    assert r.status_code == 422
+    assert "Deze dag is vóór het begin van uw beenpijn." in r.text
+    assert "typed-before-onset" in r.text  # what was typed is kept
+    assert 'name="leg_pain" value="6" checked' in r.text
+    with app.state.rughernia.sessions() as s:
+        assert s.scalar(select(func.count()).select_from(DiaryRow)) == 0
+
+
+def test_a_day_has_one_url(world: World, clock: Clock) -> None:
+    signed_in(world, "pat_a")
+    assert world.client.get(f"/diary/{clock.today.isoformat()}").status_code == 200
+    week = clock.today.isocalendar()
+    for alias in (
+        f"{week.year}-W{week.week:02d}-{week.weekday}",  # ISO week date: also 10 characters
+        clock.today.strftime("%Y%m%d"),
+        f"{clock.today.isoformat()} ",
+    ):
+        assert world.client.get(f"/diary/{alias}").status_code == 404, alias

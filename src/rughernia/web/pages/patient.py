@@ -8,6 +8,7 @@ renders. Another person's record is never reachable: every page works on one's o
 from __future__ import annotations
 
 import datetime as dt
+import re
 
 from fastapi import APIRouter
 from starlette.concurrency import run_in_threadpool
@@ -15,7 +16,7 @@ from starlette.datastructures import FormData
 from starlette.responses import HTMLResponse, Response
 
 from rughernia.care import assessment, diary, intake, patients, selfcheck
-from rughernia.care.errors import NotFound, NotSignedIn
+from rughernia.care.errors import Invalid, NotFound, NotSignedIn
 from rughernia.care.shapes import Patient
 from rughernia.content import load as load_content
 from rughernia.content.questionnaire import load as load_questionnaire
@@ -27,6 +28,7 @@ from rughernia.web.pages.frame import Page, PageCtx, shown, takes_form
 from rughernia.web.pages.render import tr
 
 router = APIRouter()
+_ISO_DAY = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
 SCALE = [(str(n), str(n)) for n in range(11)]
 
 
@@ -125,11 +127,14 @@ def today(page: PageCtx, session: DB) -> HTMLResponse:
 
 
 def _day(text: str, page: Page) -> dt.date:
+    # One way to write a day: fromisoformat also takes 2026-W01-5 and 20260105.
+    if not _ISO_DAY.fullmatch(text):
+        raise NotFound("No such day")
     try:
         day = dt.date.fromisoformat(text)
     except ValueError:
         raise NotFound("No such day") from None
-    if day > page.ctx.today or len(text) != 10:
+    if day > page.ctx.today:
         raise NotFound("No such day")
     return day
 
@@ -238,14 +243,26 @@ def _save_diary(page: Page, session: DB, day: str, posted: FormData | None) -> R
     entry = selfcheck.diary_entry(filled.answers, leg, pain["back_pain"])
     if note:
         entry["note"] = note
-    diary.save_day(
-        session,
-        page.ctx.actor,
-        row.id,
-        date,
-        entry,
-        today=page.ctx.today,
-        at=page.ctx.now,
-        alarms=selfcheck.alarm_report(filled.answers),
-    )
+    try:
+        diary.save_day(
+            session,
+            page.ctx.actor,
+            row.id,
+            date,
+            entry,
+            today=page.ctx.today,
+            at=page.ctx.now,
+            alarms=selfcheck.alarm_report(filled.answers),
+        )
+    except Invalid as refused:
+        # The one rule a filled-in form can still break is the day's (pathway.checks: not
+        # before the onset). Shown on the form, with what was typed, not as an error page.
+        if not refused.problems or not all(p.path.endswith("date") for p in refused.problems):
+            raise
+        filled.errors["date"] = tr(
+            page.lang,
+            "This day is before your leg pain began. You gave that date in the first "
+            "questions. Choose a later day. Is that date not right? Talk to your GP.",
+        )
+        return _diary(page, date, filled.raw, filled.errors, edit=False)
     return page.redirect("/today?saved=1")
