@@ -281,3 +281,91 @@ def test_a_polled_part_of_a_page_after_its_session_ended_reloads_the_whole_page(
     r = world.client.get("/worklist", headers=boosted, follow_redirects=False)
     assert r.status_code == 303
     assert r.headers["location"].startswith("/signin?next=/worklist")
+
+
+def test_a_refused_medication_save_shows_the_preview_with_the_reason_and_its_error(
+    world: World, app: Any, clock: Clock
+) -> None:
+    csrf = signed_in(world, "doc_a")
+    pid = world.patient_ids["pat_a"]
+    form = {"csrf": csrf, "step": "1", "paracetamol_since": str(clock.today), "action": "save"}
+    r = world.client.post(f"/patients/{pid}/medication", data={**form, "reason": ""})
+    assert r.status_code == 422
+    assert 'id="reason-error"' in r.text  # the field that is wrong is there, and marked
+    assert 'id="preview"' in r.text
+    later = str(clock.today + dt.timedelta(days=7))  # after today: refused by the care layer
+    data = {**form, "paracetamol_since": later, "reason": "keep-this-reason"}
+    r = world.client.post(f"/patients/{pid}/medication", data=data)
+    assert r.status_code == 422
+    assert "keep-this-reason</textarea>" in r.text  # what the clinician typed is kept
+    assert 'value="save"' not in r.text  # no preview could be made: none to save after
+    assert re.search(r'name="paracetamol_since" value="[^"]*" aria-invalid="true"', r.text)
+    assert _count(app, MedicationChange) == 0
+
+
+def test_a_line_break_counts_as_one_character_as_in_the_browser(
+    world: World, app: Any, clock: Clock
+) -> None:
+    # 2,000 characters (the note's limit) as the textarea's maxlength counts them; 2,019
+    # as sent, with CRLF.
+    text = ("x" * 99 + "\r\n") * 19 + "x" * 100
+    csrf = signed_in(world, "doc_a")
+    pid = world.patient_ids["pat_a"]
+    r = world.client.post(
+        f"/patients/{pid}/notes",
+        data={"csrf": csrf, "kind": "note", "text": text},
+        follow_redirects=False,
+    )
+    assert r.status_code == 303, r.text[:500]
+    with app.state.rughernia.sessions() as s:
+        stored = s.scalars(select(ClinicalNote.text)).one()
+    assert stored == text.replace("\r\n", "\n")
+
+
+def test_the_language_switch_after_a_form_leads_to_a_page_not_a_405(world: World) -> None:
+    csrf = signed_in(world, "doc_a")
+    pid = world.patient_ids["pat_a"]
+    preview = world.client.post(f"/patients/{pid}/medication", data={"csrf": csrf, "step": "1"})
+    sent = re.search(r'name="next" value="([^"]+)"', preview.text)
+    assert sent is not None
+    assert sent.group(1) == f"/patients/{pid}/medication"  # the form's address: POST only
+    r = world.client.post(
+        "/language",
+        data={"csrf": csrf, "lang": "en", "next": sent.group(1)},
+        follow_redirects=False,
+    )
+    assert r.status_code == 303
+    assert r.headers["location"] == f"/patients/{pid}"
+    assert world.client.get(r.headers["location"]).status_code == 200
+    for kept in ("/worklist?team=1&page=2", "/no-such-page"):  # a page, or its 404
+        r = world.client.post(
+            "/language", data={"csrf": csrf, "lang": "nl", "next": kept}, follow_redirects=False
+        )
+        assert r.headers["location"] == kept
+
+
+def test_a_finding_note_too_long_is_marked_at_the_findings_own_field(
+    world: World, app: Any, clock: Clock
+) -> None:
+    pid = world.patient_ids["pat_a"]
+    intake = intake_for(clock.today - dt.timedelta(days=21), red_flags={"cancer_history": True})
+    r = world.client.put(f"/api/v1/patients/{pid}/intake", json=intake, headers=world.h("doc_a"))
+    assert r.status_code == 200, r.text
+    csrf = signed_in(world, "doc_a")
+    until = str(clock.today + dt.timedelta(days=7))
+    data = {"csrf": csrf, "code": "REDFLAG_CANCER_HISTORY", "until": until, "ack_note": "n" * 1500}
+    r = world.client.post(f"/patients/{pid}/findings", data=data)
+    assert r.status_code == 422
+    field = re.search(r'<textarea id="why-REDFLAG_CANCER_HISTORY"[^>]*>', r.text)
+    assert field is not None
+    assert 'aria-invalid="true"' in field.group(0)
+    assert _count(app, FindingAck) == 0
+
+
+def test_the_language_switch_is_on_pages_but_not_on_an_error_page(world: World) -> None:
+    world.client.cookies.clear()
+    for path in ("/", "/info", "/signin"):
+        assert 'action="/language"' in world.client.get(path).text, path
+    missing = world.client.get("/no-such-page")
+    assert missing.status_code == 404
+    assert 'action="/language"' not in missing.text  # it has no token: the switch was a 403

@@ -3,12 +3,13 @@ the API's diary PUT, with the day's alarm answers (which never clear an alarm)."
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 from typing import Any
 
 from sqlalchemy import func, select
 
-from rughernia.care.selfcheck import DIARY_QUESTIONS
+from rughernia.care.selfcheck import DIARY_QUESTIONS, INTAKE_QUESTIONS
 from rughernia.content.questionnaire import load
 from rughernia.store.tables import DiaryRow, Intake
 from tests.dbsupport import PASSWORD, Clock, World
@@ -195,3 +196,47 @@ def test_a_day_has_one_url(world: World, clock: Clock) -> None:
         f"{clock.today.isoformat()} ",
     ):
         assert world.client.get(f"/diary/{alias}").status_code == 404, alias
+
+
+def _intake_form(csrf: str, onset: dt.date) -> dict[str, str]:
+    """Every intake question answered: 'no' where it can be, the first answer otherwise."""
+    data = {"csrf": csrf}
+    for qid in INTAKE_QUESTIONS:
+        question = NL.questions[qid]
+        if question.kind == "choice":
+            values = [o.value for o in question.options]
+            data[qid] = answer(qid, False if False in values else values[0])
+        elif question.kind == "number":
+            data[qid] = str(max(question.minimum, 40))
+        else:
+            data[qid] = onset.isoformat()
+    return data
+
+
+def test_an_intake_onset_after_a_kept_diary_day_is_a_message_at_the_onset(
+    world: World, app: Any, clock: Clock
+) -> None:
+    csrf = signed_in(world, "pat_a")
+    yesterday = clock.today - dt.timedelta(days=1)
+    r = world.client.post(f"/diary/{yesterday}", data=diary_form(csrf), follow_redirects=False)
+    assert r.status_code == 303
+    r = world.client.post("/intake", data=_intake_form(csrf, clock.today), follow_redirects=False)
+    assert r.status_code == 422
+    assert re.search(r'id="onset-error">Uw dagboek heeft al dagen vóór deze datum', r.text)
+    assert f'value="{clock.today.isoformat()}"' in r.text  # what was typed is kept
+    r = world.client.post("/intake", data=_intake_form(csrf, yesterday), follow_redirects=False)
+    assert r.status_code == 303
+
+
+def test_a_nul_character_in_the_note_is_a_message_at_the_note(
+    world: World, app: Any, clock: Clock
+) -> None:
+    # PostgreSQL cannot store one; the page said so only with an error page, input lost.
+    csrf = signed_in(world, "pat_a")
+    data = {**diary_form(csrf), "note": "before\x00after"}
+    r = world.client.post(f"/diary/{clock.today}", data=data)
+    assert r.status_code == 422
+    assert re.search(r'id="note-error">[^<]+', r.text)
+    assert 'name="leg_pain" value="6" checked' in r.text
+    with app.state.rughernia.sessions() as s:
+        assert s.scalar(select(func.count()).select_from(DiaryRow)) == 0

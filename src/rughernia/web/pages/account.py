@@ -5,9 +5,10 @@ from __future__ import annotations
 import re
 from urllib.parse import urlsplit
 
-from fastapi import APIRouter
+from fastapi import APIRouter, Request
 from starlette.concurrency import run_in_threadpool
 from starlette.responses import HTMLResponse, RedirectResponse, Response
+from starlette.routing import Match
 
 from rughernia.care import patients
 from rughernia.care import signin as care_signin
@@ -131,12 +132,26 @@ def _field_message(lang: Lang, key: str) -> str:
     return tr(lang, "This code is unknown or has expired. Ask your GP.")
 
 
+def _gettable(request: Request, target: str) -> str:
+    """``target``, or the nearest page above it that answers GET. A page shown in answer to
+    a form (a preview, a form with errors) names the form's address, which may take POST
+    only (``/patients/1/medication``): the switch would lead to a 405."""
+    path, query = target.partition("?")[::2]
+    while path != "/":
+        scope = {"type": "http", "path": path, "root_path": "", "method": "GET"}
+        matches = [route.matches(scope)[0] for route in request.app.router.routes]
+        if Match.FULL in matches or Match.PARTIAL not in matches:
+            break  # a page (or no page at all: its 404, in the other language)
+        path, query = path.rsplit("/", 1)[0] or "/", ""
+    return f"{path}?{query}" if query else path
+
+
 @router.post("/language")
 @takes_form
 async def language(page: PageCtx, session: DB) -> Response:
     form = await page.form()
     lang = form.get("lang")
-    response = RedirectResponse(safe_next(form.get("next")), status_code=303)
+    response = RedirectResponse(_gettable(page.request, safe_next(form.get("next"))), 303)
     if lang in LANGS:
         response.set_cookie(LANG_COOKIE, str(lang), max_age=YEAR, samesite="lax")
         user = page.ctx.user  # looked up by page.form() already

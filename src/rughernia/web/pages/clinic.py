@@ -138,14 +138,18 @@ def _superseded(page: Page) -> str:
 
 
 def _text(form: FormData, name: str) -> str:
-    return str(form.get(name) or "").strip()
+    # A browser sends a textarea's line break as CRLF but counts it as one character
+    # against maxlength; so do we, and store it as one.
+    return str(form.get(name) or "").replace("\r\n", "\n").strip()
 
 
-def _problems(error: Invalid) -> dict[str, str]:
-    """The care layer's problems by field (the last part of each path)."""
+def _problems(error: Invalid, fields: dict[str, str] | None = None) -> dict[str, str]:
+    """The care layer's problems by field (the last part of each path), named as the
+    form names them where ``fields`` says the form's name differs."""
     out: dict[str, str] = {}
     for problem in error.problems:
-        out.setdefault(problem.path.split(".")[-1] or "form", problem.message)
+        name = problem.path.split(".")[-1] or "form"
+        out.setdefault((fields or {}).get(name, name), problem.message)
     return out
 
 
@@ -157,6 +161,7 @@ async def _act(
     errors: dict[str, str],
     work: Any,
     saved: str,
+    fields: dict[str, str] | None = None,
 ) -> Response:
     """Run ``work`` (a care call) unless the form has errors; back to the page either way."""
     raw = {k: str(v) for k, v in form.items() if k != "csrf"}
@@ -164,7 +169,7 @@ async def _act(
         try:
             await run_in_threadpool(work)
         except Invalid as error:
-            errors = _problems(error)
+            errors = _problems(error, fields)
         except Superseded:  # the page re-rendered below shows today's assessment
             errors = {"form": _superseded(page)}
     if errors:
@@ -245,7 +250,9 @@ async def acknowledge_finding(patient_id: PatientPath, page: PageCtx, session: D
             at=page.ctx.now,
         )
 
-    return await _act(page, session, patient_id, form, errors, work, "finding")
+    # The care layer's "note" is this form's "ack_note" ("note" is the alarm form's).
+    fields = {"note": "ack_note"}
+    return await _act(page, session, patient_id, form, errors, work, "finding", fields)
 
 
 def _medication_body(form: FormData) -> dict[str, Any]:
@@ -283,14 +290,26 @@ async def change_medication(patient_id: PatientPath, page: PageCtx, session: DB)
         )
     reason = _text(form, "reason")
     errors = {} if reason else {"reason": tr(page.lang, "Write why the medication changes.")}
-    return await _act(
-        page,
-        session,
-        patient_id,
-        form,
-        errors,
-        lambda: medication.write(
-            session, actor, patient_id, {**body, "reason": reason}, today=today, at=at
-        ),
-        "medication",
+    if not errors:
+        try:
+            await run_in_threadpool(
+                lambda: medication.write(
+                    session, actor, patient_id, {**body, "reason": reason}, today=today, at=at
+                )
+            )
+            return page.redirect(f"/patients/{patient_id}?saved=medication")
+        except Invalid as error:
+            errors = _problems(error)
+    # Not saved: the preview again, as the reason field and the save button are part of it.
+    shown: medication.Preview | None = None
+    try:
+        shown = await run_in_threadpool(
+            lambda: medication.preview(
+                session, actor, patient_id, body, today=today, at=at, language=page.lang
+            )
+        )
+    except Invalid as error:
+        errors = {**_problems(error), **errors}
+    return await run_in_threadpool(
+        lambda: _view(page, session, patient_id, status=422, errors=errors, raw=raw, preview=shown)
     )

@@ -102,7 +102,20 @@ def _save_intake(page: Page, session: DB, posted: FormData | None) -> Response:
     if filled.errors:
         return _intake(page, filled.raw, filled.errors)
     body = selfcheck.intake_sections(filled.answers, page.ctx.today, page.lang)
-    intake.write(session, page.ctx.actor, row.id, body, today=page.ctx.today, at=page.ctx.now)
+    try:
+        intake.write(session, page.ctx.actor, row.id, body, today=page.ctx.today, at=page.ctx.now)
+    except Invalid as refused:
+        # Filled in, it can still break one rule: a diary day already kept lies before the
+        # new onset (pathway.checks, named "onset" by care.case). Shown at the onset, with
+        # every answer kept.
+        if not refused.problems or not all(p.path == "onset" for p in refused.problems):
+            raise
+        filled.errors["onset"] = tr(
+            page.lang,
+            "Your diary already has days before this date. Choose the day your leg pain "
+            "began, on or before your first diary day.",
+        )
+        return _intake(page, filled.raw, filled.errors)
     return page.redirect("/today")
 
 
@@ -232,10 +245,13 @@ def _save_diary(page: Page, session: DB, day: str, posted: FormData | None) -> R
         pain[key] = whole_number(value, 10)
         if pain[key] is None:
             filled.errors[key] = tr(page.lang, "Choose a number from 0 to 10.")
-    note = str(form.get("note") or "").strip()
+    # CRLF as one character, as the browser counts it against maxlength.
+    note = str(form.get("note") or "").replace("\r\n", "\n").strip()
     filled.raw["note"] = note
     if len(note) > 2000:
         filled.errors["note"] = tr(page.lang, "Write at most 2000 characters.")
+    elif "\x00" in note:  # no keyboard types it; a pasted one cannot be stored
+        filled.errors["note"] = tr(page.lang, "Remove the invisible characters from the note.")
     if filled.errors:
         return _diary(page, date, filled.raw, filled.errors, edit=False)
     leg = pain["leg_pain"]
