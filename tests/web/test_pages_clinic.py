@@ -299,6 +299,8 @@ def test_a_refused_medication_save_shows_the_preview_with_the_reason_and_its_err
     assert r.status_code == 422
     assert "keep-this-reason</textarea>" in r.text  # what the clinician typed is kept
     assert 'value="save"' not in r.text  # no preview could be made: none to save after
+    assert "Kies een startdatum die niet na vandaag ligt." in r.text  # in Dutch, not the API's
+    assert "after today" not in r.text
     assert re.search(r'name="paracetamol_since" value="[^"]*" aria-invalid="true"', r.text)
     assert _count(app, MedicationChange) == 0
 

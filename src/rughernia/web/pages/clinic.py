@@ -143,14 +143,33 @@ def _text(form: FormData, name: str) -> str:
     return str(form.get(name) or "").replace("\r\n", "\n").strip()
 
 
-def _problems(error: Invalid, fields: dict[str, str] | None = None) -> dict[str, str]:
-    """The care layer's problems by field (the last part of each path), named as the
-    form names them where ``fields`` says the form's name differs."""
+def _problems(page: Page, error: Invalid, fields: dict[str, str] | None = None) -> dict[str, str]:
+    """The care layer's problems by field (the last part of each path), named as the form
+    names them where ``fields`` says the form's name differs, each said in the page's
+    language: the care layer's own messages are the API's, in English."""
     out: dict[str, str] = {}
     for problem in error.problems:
         name = problem.path.split(".")[-1] or "form"
-        out.setdefault((fields or {}).get(name, name), problem.message)
+        out.setdefault((fields or {}).get(name, name), _field_text(page, name))
     return out
+
+
+def _field_text(page: Page, name: str) -> str:
+    if name == "until":
+        return tr(page.lang, "Choose a review date after today, at most a year ahead.")
+    if name.endswith("_since"):
+        return tr(page.lang, "Choose a start date that is not after today.")
+    if name in ("step", "nsaid", "kind"):
+        return tr(page.lang, "Choose one from the list.")
+    if name == "code":
+        return tr(
+            page.lang,
+            "This finding cannot be acknowledged until a date: it is not in today's "
+            "assessment, or it must be acted on each time.",
+        )
+    if name in ("note", "text", "reason"):
+        return tr(page.lang, "Write this again: it is too long or holds invisible characters.")
+    return tr(page.lang, "This was not accepted. Check the form and try again.")
 
 
 async def _act(
@@ -169,7 +188,7 @@ async def _act(
         try:
             await run_in_threadpool(work)
         except Invalid as error:
-            errors = _problems(error, fields)
+            errors = _problems(page, error, fields)
         except Superseded:  # the page re-rendered below shows today's assessment
             errors = {"form": _superseded(page)}
     if errors:
@@ -281,7 +300,7 @@ async def change_medication(patient_id: PatientPath, page: PageCtx, session: DB)
                 )
             )
         except Invalid as error:
-            problems = _problems(error)
+            problems = _problems(page, error)
             return await run_in_threadpool(
                 lambda: _view(page, session, patient_id, status=422, errors=problems, raw=raw)
             )
@@ -299,7 +318,7 @@ async def change_medication(patient_id: PatientPath, page: PageCtx, session: DB)
             )
             return page.redirect(f"/patients/{patient_id}?saved=medication")
         except Invalid as error:
-            errors = _problems(error)
+            errors = _problems(page, error)
     # Not saved: the preview again, as the reason field and the save button are part of it.
     shown: medication.Preview | None = None
     try:
@@ -309,7 +328,7 @@ async def change_medication(patient_id: PatientPath, page: PageCtx, session: DB)
             )
         )
     except Invalid as error:
-        errors = {**_problems(error), **errors}
+        errors = {**_problems(page, error), **errors}
     return await run_in_threadpool(
         lambda: _view(page, session, patient_id, status=422, errors=errors, raw=raw, preview=shown)
     )

@@ -22,6 +22,7 @@ from rughernia.web.pages.patient import me
 router = APIRouter()
 W, H, LEFT, TOP, BOTTOM = 420, 260, 30, 20, 40  # the chart's box and margins, in SVG units
 MIN_DAYS = 84  # the chart always shows 12 weeks
+MAX_LABELS = 12
 
 
 @dataclass(frozen=True, slots=True)
@@ -60,11 +61,21 @@ def chart(entries: tuple[DiaryEntry, ...], start: dt.date, baseline: float | Non
         leg=_points(leg),
         back=_points(back),
         band=band,
-        weeks=[(w, x(w * 7)) for w in range(0, days // 7 + 1, 2)],
+        weeks=[(w, x(w * 7)) for w in range(0, days // 7 + 1, _week_step(days // 7))],
         marks=[(w, x(w * 7)) for w in (8, 12)],
         levels=[(p, y(p)) for p in range(0, 11, 2)],
         dots=leg,
     )
+
+
+def _week_step(weeks: int) -> int:
+    """Every 2nd week, or every 4th, 8th, ...: at most ``MAX_LABELS`` labels on the axis. An
+    onset years ago (the contract allows any past date) made thousands of labels, a page
+    of megabytes."""
+    step = 2
+    while weeks // step > MAX_LABELS:
+        step *= 2
+    return step
 
 
 def _points(points: list[tuple[float, float]]) -> str:
