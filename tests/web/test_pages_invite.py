@@ -175,3 +175,23 @@ def test_the_address_is_the_public_url_when_set(
     svg = re.search(r"<svg .*?</svg>", r.text, re.S)
     assert svg is not None
     assert _qr_text(svg.group(0)) == "https://rug.example.nl/join"
+
+
+def test_a_used_form_sent_again_with_another_name_is_the_form_with_a_new_key(
+    world: World, app: Any
+) -> None:
+    c = _signed_in(world, "doc_a")
+    fields = _form_fields(c.get("/invite").text)
+    form = {**fields, "team_id": str(world.team_ids["a"]), "language": "nl"}
+    assert c.post("/invite", data={**form, "display_name": "First"}).status_code == 201
+    before = _patients(app)
+    again = c.post("/invite", data={**form, "display_name": "Second"})  # Back, changed, sent
+    assert again.status_code == 422
+    assert "Met dit formulier is al een patiënt uitgenodigd." in again.text
+    assert 'value="Second"' in again.text
+    fresh = _form_fields(again.text)
+    assert fresh["key"] != fields["key"]
+    assert _patients(app) == before
+    sent = c.post("/invite", data={**form, **fresh, "display_name": "Second"})
+    assert sent.status_code == 201
+    assert _patients(app) == before + 1

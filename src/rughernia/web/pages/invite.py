@@ -23,7 +23,7 @@ from starlette.datastructures import FormData
 from starlette.responses import HTMLResponse, Response
 
 from rughernia.care import accounts, patients
-from rughernia.care.errors import Invalid, NotFound, NotSignedIn
+from rughernia.care.errors import Invalid, KeyReused, NotFound, NotSignedIn
 from rughernia.care.once import Answer, Once, Replayed
 from rughernia.care.patients import Created
 from rughernia.care.shapes import MAX_ID
@@ -133,6 +133,15 @@ async def invite(page: PageCtx, session: DB) -> Response:
         except Replayed:
             page.lang = _lang(values["language"])
             return page.render("invite_letter.html", 200, created=None, url=join_url(page))
+        except KeyReused:
+            # The form of an invitation already made, changed and sent again (Back in the
+            # browser): a new form key, and the clinician sends it once more on purpose.
+            del values["key"]
+            errors["display_name"] = tr(
+                page.lang,
+                "This form already invited a patient. Check the name, then send it again "
+                "to invite another one.",
+            )
         except Invalid as bad:
             for problem in bad.problems:
                 if problem.path == "team_id":
