@@ -30,7 +30,10 @@ _DATE = r"^[0-9]{4}(-[0-9]{2}(-[0-9]{2})?)?"
 Date = Annotated[str, Field(pattern=_DATE + r"$")]
 _TIME = r"T[0-9]{2}:[0-9]{2}(:[0-9]{2}(\.[0-9]+)?)?(Z|[+-][0-9]{2}:[0-9]{2})"
 DateTime = Annotated[str, Field(pattern=f"{_DATE}({_TIME})?$")]
-Number = int | float  # strict: a JSON number, never a bool or a string
+# A JSON number, never a bool or a string, and finite: the JSON reader turns 1e309 into
+# inf, which no reader can use (int(inf) raises) and no measurement or score is.
+# An integer too large for a float (10**400) is refused here too, as no number we read is.
+Number = Annotated[float, Field(strict=True, allow_inf_nan=False)]
 
 
 class Coding(TypedDict, total=False):
