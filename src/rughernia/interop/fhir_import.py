@@ -82,7 +82,7 @@ def read_case(
     if not strict:
         _more_answers(found, all_observations, responses, skipped)
     symptoms, patient = fhir_case.case_answers(found)
-    patient |= fhir_case.read_measurements(observations)
+    patient |= fhir_case.read_measurements(observations, problems, strict=strict, unused=skipped)
     if patients and patients[0].get("gender") in ("female", "male", "other", "unknown"):
         patient["sex"] = patients[0]["gender"]
     conditions = [
