@@ -92,6 +92,8 @@ class Condition(TypedDict, total=False):
     __pydantic_config__ = _STRICT  # type: ignore[misc]
     resourceType: Literal["Condition"]
     code: Concept
+    clinicalStatus: Concept
+    verificationStatus: Concept
     onsetDateTime: DateTime
 
 
