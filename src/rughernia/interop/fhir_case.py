@@ -8,7 +8,7 @@
 - age, weight and pregnancy as Observations with their LOINC codes;
 - the medication step and its start dates as MedicationStatements (ATC): the
   drugs of the current step ``active``, a drug with a start date outside the
-  step ``unknown``; the step read back is the highest active one.
+  step ``unknown``; the step read back is the highest one in use (``read_medication``).
 """
 
 from __future__ import annotations
@@ -319,30 +319,60 @@ def read_measurements(
     return patient
 
 
-def read_medication(statements: list[dict[str, Any]]) -> dict[str, Any]:
-    """MedicationStatements back to the contract's medication section."""
+# MedicationStatement.status: which statements say what the patient takes.
+# In use: active, and on-hold (a pause: the patient may take it again any day, so the
+# rules for the drug, the NSAID cautions and the opioid review, stay in force).
+IN_USE = frozenset({"active", "on-hold"})
+# Not known to be in use, but a real start of use: what our export writes for a drug
+# with a start date outside the current step. Its start counts (an earlier start is the
+# stricter reading), its step does not.
+MAYBE = frozenset({"unknown"})
+# Anything else (stopped, completed, not-taken, intended, entered-in-error) says nothing
+# of the use now: not read, and counted in ``unused``.
+
+
+def read_medication(
+    statements: list[dict[str, Any]], unused: dict[str, int] | None = None
+) -> dict[str, Any]:
+    """MedicationStatements back to the contract's medication section, whatever their order.
+
+    The step is the highest drug in use. A drug's start is the earliest start among its
+    statements in use or of unknown status: an earlier start is the longer use, and so the
+    stricter dose and duration rules. The NSAID is named only when its statements (those
+    in use, else those of unknown status) name one NSAID: two different ones are not a
+    choice for us to make.
+    """
     med: dict[str, Any] = {"step": 0}
     names = {c[1]: name for name, c in codes.NSAIDS.items()}
+    starts: dict[str, list[str]] = {}
+    nsaids: dict[bool, set[str | None]] = {True: set(), False: set()}  # in use: names
     for st in statements:
         concept = st.get("medicationCodeableConcept")
         atc = codes.code_in(concept, codes.ATC) or ""
-        if st.get("status") == "entered-in-error":
-            continue
         if atc == codes.PARACETAMOL[1]:
             level, since_key = 1, "paracetamol_since"
         elif atc.startswith("M01A"):
             level, since_key = 2, "nsaid_since"
-            if atc in names:
-                med["nsaid"] = names[atc]
         elif atc.startswith("N02A"):  # any opioid is step 3; the leaflet names morphine
             level, since_key = 3, "opioid_since"
         else:
             continue
-        if st.get("status") == "active":
+        status = st.get("status")
+        if status not in IN_USE | MAYBE:
+            if unused is not None:
+                unused["medication_not_current"] = unused.get("medication_not_current", 0) + 1
+            continue
+        if status in IN_USE:
             med["step"] = max(med["step"], level)
+        if level == 2:
+            nsaids[status in IN_USE].add(names.get(atc))
         since = _date((st.get("effectivePeriod") or {}).get("start"))
         if since is None:
             since = _date(st.get("effectiveDateTime"))
         if since is not None:
-            med[since_key] = since
+            starts.setdefault(since_key, []).append(since)
+    med |= {key: min(dates) for key, dates in starts.items()}
+    named = {n for n in nsaids[True] or nsaids[False] if n is not None}  # M01A names none
+    if len(named) == 1:
+        med["nsaid"] = named.pop()
     return med

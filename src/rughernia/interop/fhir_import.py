@@ -118,7 +118,9 @@ def read_case(
         "onset": onset,
         "symptoms": symptoms,
         "diary": diary,
-        "medication": fhir_case.read_medication(kinds.get("MedicationStatement", [])),
+        "medication": fhir_case.read_medication(
+            kinds.get("MedicationStatement", []), None if strict else skipped
+        ),
     }
     return case
 
