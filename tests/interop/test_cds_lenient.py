@@ -154,6 +154,26 @@ def test_what_is_not_read_is_named_on_the_card() -> None:
     assert text("card", "unused", "en") not in plain["detail"]
 
 
+def test_back_pain_on_a_day_without_leg_pain_is_named_on_the_card() -> None:
+    pre = prefetch_of(case_json(diary=[{"date": day(1), "leg_pain": 5, "back_pain": 3}]))
+    pre["diary"] = searchset([])
+    (leg,) = _leg_scores(pre)
+    back = [
+        e["resource"]
+        for e in pre["painScores"]["entry"]
+        if codes.has_code(e["resource"].get("bodySite"), codes.LOWER_BACK)
+    ]
+    assert len(back) == 1
+    pre["painScores"]["entry"].remove({"resource": leg, "search": {"mode": "match"}})
+    again = copy.deepcopy(back[0]) | {"valueInteger": 6}
+    pre["painScores"]["entry"].append({"resource": again})
+    _, parsed, unused = prefetch_case(pre, TODAY, "en")
+    assert parsed.diary == ()
+    assert unused == {"back_pain_only": 2}
+    (card,) = cards(assess(parsed, load()), "en", None, unused=unused)
+    assert text("unused", "back_pain_only", "en", n=2) in card["detail"]
+
+
 def test_two_diary_responses_for_one_day_keep_the_higher_leg_pain() -> None:
     pre = prefetch_of(case_json(diary=[{"date": day(0), "leg_pain": 4}]))
     pre["painScores"] = searchset([])

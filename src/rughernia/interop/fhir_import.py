@@ -291,6 +291,9 @@ def _diary(
             days[day] = entry
         elif strict:
             problems.append((f"Observation back_pain {day}", "has no leg pain beside it"))
+        else:  # a diary day needs the leg pain: the back pain alone cannot be placed
+            n = len(pains[(day, "back_pain")])
+            skipped["back_pain_only"] = skipped.get("back_pain_only", 0) + n
     return [days[day] for day in sorted(days)]
 
 
