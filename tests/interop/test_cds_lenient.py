@@ -11,7 +11,7 @@ import pytest
 
 from rughernia.content import load
 from rughernia.contract import parse_case
-from rughernia.interop import codes
+from rughernia.interop import HookInvalid, codes
 from rughernia.interop.cds import PREFETCH, cards, prefetch_case
 from rughernia.interop.questionnaire_items import canonical
 from rughernia.interop.texts import text
@@ -68,6 +68,14 @@ def test_one_question_twice_in_an_intake_keeps_the_yes() -> None:
         assert read["case"]["symptoms"]["both_legs"] is True
         assert got == Triage.EMERGENCY
         qr["item"].reverse()
+
+
+def test_an_intake_answer_with_two_values_is_refused_not_read_as_one() -> None:
+    pre = without_answers()
+    both = {"valueBoolean": False, **YES}  # read as "no", the "yes" beside it was dropped
+    pre["diary"]["entry"].append({"resource": intake("completed", saddle_numbness=both)})
+    with pytest.raises(HookInvalid, match=r"prefetch.diary: entry.0.resource.item.0.item.0"):
+        prefetch_case(pre, TODAY, "nl")
 
 
 def test_an_intake_no_counts_only_when_completed() -> None:

@@ -117,6 +117,22 @@ def test_a_new_day_is_stored_like_the_diary_put(world: World, clock: Clock) -> N
         ),
         (lambda items: items[1].update(answer=[{"valueString": "6"}]), "leg_pain", "valueInteger"),
         (lambda items: items.pop(0), "date", "is required"),
+        # Two values in one answer: one was taken and the other dropped silently.
+        (
+            lambda items: items.append(
+                {
+                    "linkId": "hours_lying_daytime",
+                    "answer": [{"valueDecimal": 2.5, "valueInteger": 7}],
+                }
+            ),
+            "hours_lying_daytime",
+            "one value[x]",
+        ),
+        (
+            lambda items: items[1].update(answer=[{"valueInteger": 5, "valueString": "9"}]),
+            "leg_pain",
+            "one value[x]",
+        ),
     ],
 )
 def test_bad_items_are_named_by_link_id(

@@ -224,6 +224,8 @@ def check_resource(value: Any, kind: str | None = None) -> None:
         raise ShapeError([(tuple(e["loc"]), e["msg"]) for e in exc.errors()]) from None
     if value["resourceType"] == "Observation":
         _one_value(value, ())
+    elif value["resourceType"] == "QuestionnaireResponse":
+        _one_answer_value(value, ())
 
 
 def check_resources(values: list[dict[str, Any]], kind: str) -> None:
@@ -238,12 +240,31 @@ def check_resources(values: list[dict[str, Any]], kind: str) -> None:
     if kind == "Observation":
         for i, value in enumerate(values):
             _one_value(value, (i,))
+    elif kind == "QuestionnaireResponse":
+        for i, value in enumerate(values):
+            _one_answer_value(value, (i,))
 
 
 def _one_value(observation: dict[str, Any], at: Loc) -> None:
     found = [k for k in _OBSERVATION_VALUES if k in observation]
     if len(found) > 1:
         raise ShapeError([((*at, found[1]), f"an Observation has one value[x], not {found}")])
+
+
+def _one_answer_value(response: dict[str, Any], at: Loc) -> None:
+    """Each answer of a (shape-checked) response has one value[x]: of two, a reader would
+    take one and drop the other silently ({"valueDecimal": 2.5, "valueInteger": 7})."""
+    stack: list[tuple[dict[str, Any], Loc]] = [
+        (item, (*at, "item", i)) for i, item in enumerate(response.get("item", []))
+    ]
+    while stack:
+        item, loc = stack.pop()
+        for j, answer in enumerate(item.get("answer", [])):
+            found = [k for k in answer if k.startswith("value")]
+            if len(found) > 1:
+                where = (*loc, "answer", j, found[1])
+                raise ShapeError([(where, f"an answer has one value[x], not {found}")])
+        stack += [(sub, (*loc, "item", k)) for k, sub in enumerate(item.get("item", []))]
 
 
 def check_bundle(value: Any) -> None:
