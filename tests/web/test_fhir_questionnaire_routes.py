@@ -102,6 +102,31 @@ def test_a_new_day_is_stored_like_the_diary_put(world: World, clock: Clock) -> N
     assert r.json()["questionnaire"].split("|")[0] == qr["url"]
 
 
+def test_a_note_is_stored_as_it_is_sent_back(world: World, clock: Clock) -> None:
+    c, pid, day = world.client, world.patient_ids["pat_a"], clock.today.isoformat()
+    note = "stairs\u00a0hurt\u2028a lot\tstill"  # whitespace FHIR's string has not
+    body = {
+        "resourceType": "QuestionnaireResponse",
+        "questionnaire": "https://rughernia.example/fhir/Questionnaire/rughernia-diary-nl",
+        "status": "completed",
+        "item": [
+            {"linkId": "date", "answer": [{"valueDate": day}]},
+            {"linkId": "leg_pain", "answer": [{"valueInteger": 5}]},
+            {"linkId": "note", "answer": [{"valueString": note}]},
+        ],
+    }
+    url = f"{P}/fhir/QuestionnaireResponse".format(pid=pid)
+    r = c.post(url, json=body, headers=world.h("pat_a"))
+    assert r.status_code == 201, r.text
+    stored = c.get(f"{P}/diary/{day}".format(pid=pid), headers=world.h("pat_a")).json()
+    assert stored["note"] == "stairs hurt a lot\tstill"
+    # Export, then import: the day is the same, not changed by the way back.
+    sent = c.get(f"{url}/{day}", headers=world.h("doc_a")).json()
+    assert c.post(url, json=sent, headers=world.h("pat_a")).status_code == 200
+    again = c.get(f"{P}/diary/{day}".format(pid=pid), headers=world.h("pat_a")).json()
+    assert again == stored
+
+
 @pytest.mark.parametrize(
     ("change", "path", "message"),
     [

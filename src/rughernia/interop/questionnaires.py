@@ -274,6 +274,10 @@ def _value(item: DiaryItem, answer: dict[str, Any]) -> Any:
         raise ValueError(f"needs {wanted}")
     if item.type == "integer" and not isinstance(value, int):
         raise ValueError(f"{value} is not a whole number")
+    if item.type == "text":
+        # As ``_answer`` writes it: what is stored is what is sent back, so a day sent
+        # back as it came changes nothing (a no-break space would become a space).
+        return codes.fhir_string(value)
     return value
 
 
