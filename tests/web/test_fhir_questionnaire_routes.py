@@ -204,6 +204,81 @@ def test_a_response_about_another_patient_is_refused(world: World, clock: Clock)
     assert r.json()["errors"][0]["path"] == "subject"
 
 
+OURS = "https://rughernia.example/fhir/NamingSystem/patient-id"
+
+
+@pytest.mark.parametrize(
+    "subject",
+    [
+        lambda pid: {"reference": f"Patient/{pid + 1}/_history/1"},
+        lambda pid: {"reference": f"https://ehr.example/fhir/Patient/{pid + 1}/_history/3"},
+        lambda pid: {"reference": "Group/1"},
+        lambda pid: {"reference": "urn:uuid:0b3c5a4e-2f7e-4c1e-9a51-6f3f2f0f8a11"},
+        lambda pid: {
+            "identifier": {"system": "urn:oid:2.16.840.1.113883.2.4.6.3", "value": str(pid)}
+        },
+        lambda pid: {"identifier": {"system": OURS, "value": str(pid + 1)}},
+        lambda pid: {
+            "reference": f"Patient/{pid}",
+            "identifier": {"system": OURS, "value": str(pid + 1)},
+        },
+        lambda pid: {"reference": f"Patient/{pid}", "type": "Group"},
+        lambda pid: {"display": "J. Jansen"},
+    ],
+)
+def test_a_subject_we_cannot_match_to_this_patient_is_refused(
+    world: World, clock: Clock, subject: Any
+) -> None:
+    pid = world.patient_ids["pat_a"]
+    body = {
+        "resourceType": "QuestionnaireResponse",
+        "questionnaire": "https://rughernia.example/fhir/Questionnaire/rughernia-diary-nl",
+        "status": "completed",
+        "subject": subject(pid),
+        "item": [
+            {"linkId": "date", "answer": [{"valueDate": clock.today.isoformat()}]},
+            {"linkId": "leg_pain", "answer": [{"valueInteger": 5}]},
+        ],
+    }
+    url = f"{P}/fhir/QuestionnaireResponse".format(pid=pid)
+    r = world.client.post(url, json=body, headers=world.h("pat_a"))
+    assert r.status_code == 422, r.text
+    assert [e["path"] for e in r.json()["errors"]] == ["subject"]
+    diary = world.client.get(f"{P}/diary".format(pid=pid), headers=world.h("pat_a")).json()
+    assert diary["entries"] == []
+
+
+@pytest.mark.parametrize(
+    "subject",
+    [
+        lambda pid: {"reference": f"Patient/{pid}/_history/1"},
+        lambda pid: {"reference": f"https://ehr.example/fhir/Patient/{pid}"},
+        lambda pid: {"identifier": {"system": OURS, "value": str(pid)}},
+        lambda pid: {
+            "reference": f"Patient/{pid}",
+            "identifier": {"system": OURS, "value": str(pid)},
+        },
+    ],
+)
+def test_a_subject_naming_this_patient_is_accepted(
+    world: World, clock: Clock, subject: Any
+) -> None:
+    pid = world.patient_ids["pat_a"]
+    body = {
+        "resourceType": "QuestionnaireResponse",
+        "questionnaire": "https://rughernia.example/fhir/Questionnaire/rughernia-diary-nl",
+        "status": "completed",
+        "subject": subject(pid),
+        "item": [
+            {"linkId": "date", "answer": [{"valueDate": clock.today.isoformat()}]},
+            {"linkId": "leg_pain", "answer": [{"valueInteger": 5}]},
+        ],
+    }
+    url = f"{P}/fhir/QuestionnaireResponse".format(pid=pid)
+    r = world.client.post(url, json=body, headers=world.h("pat_a"))
+    assert r.status_code == 201, r.text
+
+
 def test_no_entry_that_day_is_404_and_outsiders_get_404(world: World, clock: Clock) -> None:
     pid, other = world.patient_ids["pat_a"], world.patient_ids["pat_b"]
     url = f"{P}/fhir/QuestionnaireResponse/{clock.today}"

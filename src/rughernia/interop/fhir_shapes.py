@@ -49,11 +49,6 @@ class Concept(TypedDict, total=False):
     text: Str
 
 
-class Reference(TypedDict, total=False):
-    __pydantic_config__ = _STRICT  # type: ignore[misc]
-    reference: Str
-
-
 class Quantity(TypedDict, total=False):
     __pydantic_config__ = _STRICT  # type: ignore[misc]
     value: Number
@@ -72,6 +67,13 @@ class Identifier(TypedDict, total=False):
     __pydantic_config__ = _STRICT  # type: ignore[misc]
     system: Str
     value: Str
+
+
+class Reference(TypedDict, total=False):
+    __pydantic_config__ = _STRICT  # type: ignore[misc]
+    reference: Str
+    type: Str
+    identifier: Identifier
 
 
 class Communication(TypedDict, total=False):
