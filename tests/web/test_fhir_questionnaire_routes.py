@@ -204,6 +204,35 @@ def test_a_response_about_another_patient_is_refused(world: World, clock: Clock)
     assert r.json()["errors"][0]["path"] == "subject"
 
 
+@pytest.mark.parametrize(
+    ("field", "value", "message"),
+    [
+        ("status", "in-progress", "only a completed diary day"),
+        ("questionnaire", "https://ehr.example/Questionnaire/phq-9", "not the Rughernia diary"),
+    ],
+)
+def test_a_wrong_status_or_questionnaire_is_named(
+    world: World, clock: Clock, field: str, value: str, message: str
+) -> None:
+    pid = world.patient_ids["pat_a"]
+    body = {
+        "resourceType": "QuestionnaireResponse",
+        "questionnaire": "https://rughernia.example/fhir/Questionnaire/rughernia-diary-nl",
+        "status": "completed",
+        "item": [
+            {"linkId": "date", "answer": [{"valueDate": clock.today.isoformat()}]},
+            {"linkId": "leg_pain", "answer": [{"valueInteger": 5}]},
+        ],
+    }
+    body[field] = value
+    url = f"{P}/fhir/QuestionnaireResponse".format(pid=pid)
+    r = world.client.post(url, json=body, headers=world.h("pat_a"))
+    assert r.status_code == 422, r.text
+    (error,) = r.json()["errors"]
+    assert error["path"] == field
+    assert message in error["message"]
+
+
 OURS = "https://rughernia.example/fhir/NamingSystem/patient-id"
 
 
