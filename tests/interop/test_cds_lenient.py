@@ -11,7 +11,7 @@ import pytest
 
 from rughernia.content import load
 from rughernia.contract import parse_case
-from rughernia.interop import codes
+from rughernia.interop import HookInvalid, codes
 from rughernia.interop.cds import PREFETCH, cards, prefetch_case
 from rughernia.interop.questionnaire_items import canonical
 from rughernia.interop.texts import text
@@ -68,6 +68,14 @@ def test_one_question_twice_in_an_intake_keeps_the_yes() -> None:
         assert read["case"]["symptoms"]["both_legs"] is True
         assert got == Triage.EMERGENCY
         qr["item"].reverse()
+
+
+def test_an_intake_answer_with_two_values_is_refused_not_read_as_one() -> None:
+    pre = without_answers()
+    both = {"valueBoolean": False, **YES}  # read as "no", the "yes" beside it was dropped
+    pre["diary"]["entry"].append({"resource": intake("completed", saddle_numbness=both)})
+    with pytest.raises(HookInvalid, match=r"prefetch.diary: entry.0.resource.item.0.item.0"):
+        prefetch_case(pre, TODAY, "nl")
 
 
 def test_an_intake_no_counts_only_when_completed() -> None:
@@ -152,6 +160,26 @@ def test_what_is_not_read_is_named_on_the_card() -> None:
         assert text("unused", why, "en", n=n) in card["detail"]
     (plain,) = cards(a, "en", None)
     assert text("card", "unused", "en") not in plain["detail"]
+
+
+def test_back_pain_on_a_day_without_leg_pain_is_named_on_the_card() -> None:
+    pre = prefetch_of(case_json(diary=[{"date": day(1), "leg_pain": 5, "back_pain": 3}]))
+    pre["diary"] = searchset([])
+    (leg,) = _leg_scores(pre)
+    back = [
+        e["resource"]
+        for e in pre["painScores"]["entry"]
+        if codes.has_code(e["resource"].get("bodySite"), codes.LOWER_BACK)
+    ]
+    assert len(back) == 1
+    pre["painScores"]["entry"].remove({"resource": leg, "search": {"mode": "match"}})
+    again = copy.deepcopy(back[0]) | {"valueInteger": 6}
+    pre["painScores"]["entry"].append({"resource": again})
+    _, parsed, unused = prefetch_case(pre, TODAY, "en")
+    assert parsed.diary == ()
+    assert unused == {"back_pain_only": 2}
+    (card,) = cards(assess(parsed, load()), "en", None, unused=unused)
+    assert text("unused", "back_pain_only", "en", n=2) in card["detail"]
 
 
 def test_two_diary_responses_for_one_day_keep_the_higher_leg_pain() -> None:

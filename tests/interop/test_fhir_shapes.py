@@ -74,6 +74,33 @@ def test_an_observation_with_two_values_is_refused() -> None:
     assert "one value[x]" in cds_problem(both)
 
 
+def measure(code: tuple[str, str, str], value: Any, unit: str) -> dict[str, Any]:
+    return {
+        "resourceType": "Observation",
+        "status": "final",
+        "code": codes.concept(code),
+        "effectiveDateTime": day(0),
+        "valueQuantity": {"value": value, "unit": unit, "system": codes.UCUM, "code": unit},
+    }
+
+
+@pytest.mark.parametrize(
+    "value",
+    [float("inf"), float("-inf"), float("nan"), 10**400],
+    ids=["inf", "-inf", "nan", "huge"],
+)
+@pytest.mark.parametrize(("code", "unit"), [(codes.AGE, "a"), (codes.BODY_WEIGHT, "kg")])
+def test_a_number_that_is_not_finite_is_refused_by_name(
+    value: Any, code: tuple[str, str, str], unit: str
+) -> None:
+    # 1e309 in the JSON reads as inf: int(inf) was a 500, not a 400 naming the field.
+    def add(p: dict[str, Any]) -> None:
+        p["answers"]["entry"].insert(0, {"resource": measure(code, value, unit)})
+
+    message = cds_problem(add)
+    assert message.startswith("prefetch.answers: entry.0.resource.valueQuantity.value: ")
+
+
 @pytest.mark.parametrize(
     ("change", "field"),
     [

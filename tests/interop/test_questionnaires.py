@@ -140,7 +140,7 @@ def test_bad_input_names_the_link_id() -> None:
 def test_not_our_questionnaire_or_not_a_response() -> None:
     qr = response()
     qr["questionnaire"] = "https://example.org/Questionnaire/other"
-    assert problems_of(qr)[0][0] == ""
+    assert problems_of(qr)[0][0] == "questionnaire"
     assert problems_of({"resourceType": "Patient"}) == [
         ("", "must be a FHIR QuestionnaireResponse (a JSON object)")
     ]

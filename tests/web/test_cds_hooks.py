@@ -179,6 +179,22 @@ def test_bad_json_is_400_not_422(cds: TestClient) -> None:
     assert "not valid JSON" in r.json()["detail"]
 
 
+def test_a_number_too_large_for_a_float_is_400_naming_the_field(cds: TestClient) -> None:
+    body = hook(_full("self_care"))
+    age = {
+        "resourceType": "Observation",
+        "status": "final",
+        "code": codes.concept(codes.AGE),
+        "valueQuantity": {"value": 12345, "unit": "a", "system": codes.UCUM, "code": "a"},
+    }
+    body["prefetch"]["answers"]["entry"].insert(0, {"resource": age})
+    # 1e309 is valid JSON, read as inf: it was int(inf), a 500.
+    raw = json.dumps(body).replace('"value": 12345', '"value": 1e309').encode()
+    r = cds.post(SERVICE, content=raw, headers={**signed(), "Content-Type": "application/json"})
+    assert r.status_code == 400, r.text
+    assert "prefetch.answers: entry.0.resource.valueQuantity.value" in r.json()["detail"]
+
+
 def _large(body: dict[str, Any]) -> dict[str, Any]:
     """``body`` past the reader's 64 KB, so that it is read in a worker thread."""
     body["prefetch"]["patient"]["name"] = [{"text": "x" * 70_000}]

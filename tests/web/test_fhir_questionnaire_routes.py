@@ -102,6 +102,31 @@ def test_a_new_day_is_stored_like_the_diary_put(world: World, clock: Clock) -> N
     assert r.json()["questionnaire"].split("|")[0] == qr["url"]
 
 
+def test_a_note_is_stored_as_it_is_sent_back(world: World, clock: Clock) -> None:
+    c, pid, day = world.client, world.patient_ids["pat_a"], clock.today.isoformat()
+    note = "stairs\u00a0hurt\u2028a lot\tstill"  # whitespace FHIR's string has not
+    body = {
+        "resourceType": "QuestionnaireResponse",
+        "questionnaire": "https://rughernia.example/fhir/Questionnaire/rughernia-diary-nl",
+        "status": "completed",
+        "item": [
+            {"linkId": "date", "answer": [{"valueDate": day}]},
+            {"linkId": "leg_pain", "answer": [{"valueInteger": 5}]},
+            {"linkId": "note", "answer": [{"valueString": note}]},
+        ],
+    }
+    url = f"{P}/fhir/QuestionnaireResponse".format(pid=pid)
+    r = c.post(url, json=body, headers=world.h("pat_a"))
+    assert r.status_code == 201, r.text
+    stored = c.get(f"{P}/diary/{day}".format(pid=pid), headers=world.h("pat_a")).json()
+    assert stored["note"] == "stairs hurt a lot\tstill"
+    # Export, then import: the day is the same, not changed by the way back.
+    sent = c.get(f"{url}/{day}", headers=world.h("doc_a")).json()
+    assert c.post(url, json=sent, headers=world.h("pat_a")).status_code == 200
+    again = c.get(f"{P}/diary/{day}".format(pid=pid), headers=world.h("pat_a")).json()
+    assert again == stored
+
+
 @pytest.mark.parametrize(
     ("change", "path", "message"),
     [
@@ -117,6 +142,22 @@ def test_a_new_day_is_stored_like_the_diary_put(world: World, clock: Clock) -> N
         ),
         (lambda items: items[1].update(answer=[{"valueString": "6"}]), "leg_pain", "valueInteger"),
         (lambda items: items.pop(0), "date", "is required"),
+        # Two values in one answer: one was taken and the other dropped silently.
+        (
+            lambda items: items.append(
+                {
+                    "linkId": "hours_lying_daytime",
+                    "answer": [{"valueDecimal": 2.5, "valueInteger": 7}],
+                }
+            ),
+            "hours_lying_daytime",
+            "one value[x]",
+        ),
+        (
+            lambda items: items[1].update(answer=[{"valueInteger": 5, "valueString": "9"}]),
+            "leg_pain",
+            "one value[x]",
+        ),
     ],
 )
 def test_bad_items_are_named_by_link_id(
@@ -161,6 +202,110 @@ def test_a_response_about_another_patient_is_refused(world: World, clock: Clock)
     )
     assert r.status_code == 422, r.text
     assert r.json()["errors"][0]["path"] == "subject"
+
+
+@pytest.mark.parametrize(
+    ("field", "value", "message"),
+    [
+        ("status", "in-progress", "only a completed diary day"),
+        ("questionnaire", "https://ehr.example/Questionnaire/phq-9", "not the Rughernia diary"),
+    ],
+)
+def test_a_wrong_status_or_questionnaire_is_named(
+    world: World, clock: Clock, field: str, value: str, message: str
+) -> None:
+    pid = world.patient_ids["pat_a"]
+    body = {
+        "resourceType": "QuestionnaireResponse",
+        "questionnaire": "https://rughernia.example/fhir/Questionnaire/rughernia-diary-nl",
+        "status": "completed",
+        "item": [
+            {"linkId": "date", "answer": [{"valueDate": clock.today.isoformat()}]},
+            {"linkId": "leg_pain", "answer": [{"valueInteger": 5}]},
+        ],
+    }
+    body[field] = value
+    url = f"{P}/fhir/QuestionnaireResponse".format(pid=pid)
+    r = world.client.post(url, json=body, headers=world.h("pat_a"))
+    assert r.status_code == 422, r.text
+    (error,) = r.json()["errors"]
+    assert error["path"] == field
+    assert message in error["message"]
+
+
+OURS = "https://rughernia.example/fhir/NamingSystem/patient-id"
+
+
+@pytest.mark.parametrize(
+    "subject",
+    [
+        lambda pid: {"reference": f"Patient/{pid + 1}/_history/1"},
+        lambda pid: {"reference": f"https://ehr.example/fhir/Patient/{pid + 1}/_history/3"},
+        lambda pid: {"reference": "Group/1"},
+        lambda pid: {"reference": "urn:uuid:0b3c5a4e-2f7e-4c1e-9a51-6f3f2f0f8a11"},
+        lambda pid: {
+            "identifier": {"system": "urn:oid:2.16.840.1.113883.2.4.6.3", "value": str(pid)}
+        },
+        lambda pid: {"identifier": {"system": OURS, "value": str(pid + 1)}},
+        lambda pid: {
+            "reference": f"Patient/{pid}",
+            "identifier": {"system": OURS, "value": str(pid + 1)},
+        },
+        lambda pid: {"reference": f"Patient/{pid}", "type": "Group"},
+        lambda pid: {"display": "J. Jansen"},
+    ],
+)
+def test_a_subject_we_cannot_match_to_this_patient_is_refused(
+    world: World, clock: Clock, subject: Any
+) -> None:
+    pid = world.patient_ids["pat_a"]
+    body = {
+        "resourceType": "QuestionnaireResponse",
+        "questionnaire": "https://rughernia.example/fhir/Questionnaire/rughernia-diary-nl",
+        "status": "completed",
+        "subject": subject(pid),
+        "item": [
+            {"linkId": "date", "answer": [{"valueDate": clock.today.isoformat()}]},
+            {"linkId": "leg_pain", "answer": [{"valueInteger": 5}]},
+        ],
+    }
+    url = f"{P}/fhir/QuestionnaireResponse".format(pid=pid)
+    r = world.client.post(url, json=body, headers=world.h("pat_a"))
+    assert r.status_code == 422, r.text
+    assert [e["path"] for e in r.json()["errors"]] == ["subject"]
+    diary = world.client.get(f"{P}/diary".format(pid=pid), headers=world.h("pat_a")).json()
+    assert diary["entries"] == []
+
+
+@pytest.mark.parametrize(
+    "subject",
+    [
+        lambda pid: {"reference": f"Patient/{pid}/_history/1"},
+        lambda pid: {"reference": f"https://ehr.example/fhir/Patient/{pid}"},
+        lambda pid: {"identifier": {"system": OURS, "value": str(pid)}},
+        lambda pid: {
+            "reference": f"Patient/{pid}",
+            "identifier": {"system": OURS, "value": str(pid)},
+        },
+    ],
+)
+def test_a_subject_naming_this_patient_is_accepted(
+    world: World, clock: Clock, subject: Any
+) -> None:
+    pid = world.patient_ids["pat_a"]
+    body = {
+        "resourceType": "QuestionnaireResponse",
+        "questionnaire": "https://rughernia.example/fhir/Questionnaire/rughernia-diary-nl",
+        "status": "completed",
+        "subject": subject(pid),
+        "item": [
+            {"linkId": "date", "answer": [{"valueDate": clock.today.isoformat()}]},
+            {"linkId": "leg_pain", "answer": [{"valueInteger": 5}]},
+        ],
+    }
+    url = f"{P}/fhir/QuestionnaireResponse".format(pid=pid)
+    r = world.client.post(url, json=body, headers=world.h("pat_a"))
+    assert r.status_code == 201, r.text
 
 
 def test_no_entry_that_day_is_404_and_outsiders_get_404(world: World, clock: Clock) -> None:

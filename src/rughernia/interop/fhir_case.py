@@ -8,12 +8,13 @@
 - age, weight and pregnancy as Observations with their LOINC codes;
 - the medication step and its start dates as MedicationStatements (ATC): the
   drugs of the current step ``active``, a drug with a start date outside the
-  step ``unknown``; the step read back is the highest active one.
+  step ``unknown``; the step read back is the highest one in use (``read_medication``).
 """
 
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 from dataclasses import fields
 from typing import Any
 
@@ -208,48 +209,170 @@ def case_answers(found: Answers) -> tuple[dict[str, Any], dict[str, Any]]:
     return symptoms, patient
 
 
-def read_measurements(observations: list[dict[str, Any]]) -> dict[str, Any]:
-    patient: dict[str, Any] = {}
+# The units a measurement is read in (UCUM codes), each with its factor to the case's
+# unit; any other unit is not read (``unused``): an unknown weight is a safer reading
+# than a wrong one (99 lb read as 99 kg misses the lower paracetamol maximum under 50 kg).
+Convert = Callable[[float], float]
+WEIGHT_UNITS: dict[str, Convert] = {
+    "kg": lambda v: v,
+    "g": lambda v: v / 1000,
+    "[lb_av]": lambda v: v * 0.45359237,  # the avoirdupois pound, exactly (UCUM)
+}
+AGE_UNITS: dict[str, Convert] = {"a": lambda v: v}  # years only: not months, weeks or days
+# Human-readable unit texts that name a unit; a text naming another unit than the UCUM
+# code beside it contradicts it, and a contradicted measurement is not read.
+_UNIT_TEXTS = {
+    "kg": {"kg", "kgs", "kilo", "kilos", "kilogram", "kilograms"},
+    "g": {"g", "gr", "gram", "grams"},
+    "[lb_av]": {"[lb_av]", "lb", "lbs", "pound", "pounds", "pond"},
+    "a": {"a", "y", "yr", "yrs", "year", "years", "jaar", "jaren"},
+    "mo": {"mo", "month", "months", "maand", "maanden"},
+    "wk": {"wk", "week", "weeks", "weken"},
+    "d": {"d", "day", "days", "dag", "dagen"},
+}
+_EARLIEST = dt.datetime.min.replace(tzinfo=dt.UTC)
+
+
+def _in_unit(quantity: Any, units: dict[str, Convert]) -> float | None:
+    """A valueQuantity's value in the case's unit, or None if its unit is not one we read.
+
+    The UCUM code decides (``unit`` is only its display); without the UCUM system and
+    code the unit is unknown, and a display naming another unit is a contradiction.
+    """
+    if not isinstance(quantity, dict) or "value" not in quantity:
+        return None
+    code = quantity.get("code")
+    if quantity.get("system") != codes.UCUM or code not in units:
+        return None
+    shown = str(quantity.get("unit", code)).strip().lower()
+    if any(shown in texts for other, texts in _UNIT_TEXTS.items() if other != code):
+        return None
+    return units[code](quantity["value"])
+
+
+def _effective(obs: dict[str, Any]) -> dt.datetime:
+    """When an Observation was made, to find the latest; undated (or a day that does not
+    exist) is the earliest, and a date without a time is the start of that day, in UTC."""
+    raw = obs.get("effectiveDateTime")
+    if not isinstance(raw, str):
+        return _EARLIEST
+    try:
+        if "T" in raw:
+            return dt.datetime.fromisoformat(raw).astimezone(dt.UTC)
+        parts = [int(p) for p in raw.split("-")] + [1, 1]
+        return dt.datetime(parts[0], parts[1], parts[2], tzinfo=dt.UTC)
+    except ValueError:
+        return _EARLIEST
+
+
+def read_measurements(
+    observations: list[dict[str, Any]],
+    problems: list[tuple[str, str]],
+    *,
+    strict: bool = True,
+    unused: dict[str, int] | None = None,
+) -> dict[str, Any]:
+    """Age, weight and pregnancy: of each, the latest measurement (``effectiveDateTime``),
+    not the last in the list. Measurements made at the same time that differ: the safer
+    reading (the lower weight, the higher age, pregnant), as the pathway's stricter rules
+    (the reduced paracetamol maximum, the elderly NSAID caution, pregnancy) then apply.
+
+    One we cannot read (a unit we do not read, a pregnancy status with neither code) is
+    not used: strict (our Bundle) a problem; lenient counted in ``unused``.
+    """
+    found: dict[str, list[tuple[dt.datetime, Any]]] = {}
+    skipped = unused if unused is not None else {}
+
+    def cannot(where: str, why: str, key: str) -> None:
+        if strict:
+            problems.append((f"Observation {where}", why))
+        else:
+            skipped[key] = skipped.get(key, 0) + 1
+
     for obs in observations:
         code = obs.get("code")
-        quantity = obs.get("valueQuantity") or {}
-        if codes.has_code(code, codes.AGE) and "value" in quantity:
-            patient["age"] = int(quantity["value"])
-        elif codes.has_code(code, codes.BODY_WEIGHT) and "value" in quantity:
-            patient["weight_kg"] = quantity["value"]
+        if codes.has_code(code, codes.AGE):
+            years = _in_unit(obs.get("valueQuantity"), AGE_UNITS)
+            if years is None:
+                cannot("age", "needs a valueQuantity in years (UCUM a)", "measure_unit")
+                continue
+            found.setdefault("age", []).append((_effective(obs), int(years)))
+        elif codes.has_code(code, codes.BODY_WEIGHT):
+            kg = _in_unit(obs.get("valueQuantity"), WEIGHT_UNITS)
+            if kg is None:
+                cannot("weight", "needs a valueQuantity in UCUM kg, g or [lb_av]", "measure_unit")
+                continue
+            found.setdefault("weight_kg", []).append((_effective(obs), kg))
         elif codes.has_code(code, codes.PREGNANCY):
             value = obs.get("valueCodeableConcept")
             if codes.has_code(value, codes.PREGNANT):
-                patient["pregnant"] = True
+                found.setdefault("pregnant", []).append((_effective(obs), True))
             elif codes.has_code(value, codes.NOT_PREGNANT):
-                patient["pregnant"] = False
+                found.setdefault("pregnant", []).append((_effective(obs), False))
+            else:
+                cannot("pregnancy", "needs SNOMED 77386006 or 60001007", "unreadable")
+    safer = {"age": max, "weight_kg": min, "pregnant": max}  # True > False: pregnant
+    patient: dict[str, Any] = {}
+    for name, measured in found.items():
+        latest = max(when for when, _ in measured)
+        patient[name] = safer[name](value for when, value in measured if when == latest)
     return patient
 
 
-def read_medication(statements: list[dict[str, Any]]) -> dict[str, Any]:
-    """MedicationStatements back to the contract's medication section."""
+# MedicationStatement.status: which statements say what the patient takes.
+# In use: active, and on-hold (a pause: the patient may take it again any day, so the
+# rules for the drug, the NSAID cautions and the opioid review, stay in force).
+IN_USE = frozenset({"active", "on-hold"})
+# Not known to be in use, but a real start of use: what our export writes for a drug
+# with a start date outside the current step. Its start counts (an earlier start is the
+# stricter reading), its step does not.
+MAYBE = frozenset({"unknown"})
+# Anything else (stopped, completed, not-taken, intended, entered-in-error) says nothing
+# of the use now: not read, and counted in ``unused``.
+
+
+def read_medication(
+    statements: list[dict[str, Any]], unused: dict[str, int] | None = None
+) -> dict[str, Any]:
+    """MedicationStatements back to the contract's medication section, whatever their order.
+
+    The step is the highest drug in use. A drug's start is the earliest start among its
+    statements in use or of unknown status: an earlier start is the longer use, and so the
+    stricter dose and duration rules. The NSAID is named only when its statements (those
+    in use, else those of unknown status) name one NSAID: two different ones are not a
+    choice for us to make.
+    """
     med: dict[str, Any] = {"step": 0}
     names = {c[1]: name for name, c in codes.NSAIDS.items()}
+    starts: dict[str, list[str]] = {}
+    nsaids: dict[bool, set[str | None]] = {True: set(), False: set()}  # in use: names
     for st in statements:
         concept = st.get("medicationCodeableConcept")
         atc = codes.code_in(concept, codes.ATC) or ""
-        if st.get("status") == "entered-in-error":
-            continue
         if atc == codes.PARACETAMOL[1]:
             level, since_key = 1, "paracetamol_since"
         elif atc.startswith("M01A"):
             level, since_key = 2, "nsaid_since"
-            if atc in names:
-                med["nsaid"] = names[atc]
         elif atc.startswith("N02A"):  # any opioid is step 3; the leaflet names morphine
             level, since_key = 3, "opioid_since"
         else:
             continue
-        if st.get("status") == "active":
+        status = st.get("status")
+        if status not in IN_USE | MAYBE:
+            if unused is not None:
+                unused["medication_not_current"] = unused.get("medication_not_current", 0) + 1
+            continue
+        if status in IN_USE:
             med["step"] = max(med["step"], level)
+        if level == 2:
+            nsaids[status in IN_USE].add(names.get(atc))
         since = _date((st.get("effectivePeriod") or {}).get("start"))
         if since is None:
             since = _date(st.get("effectiveDateTime"))
         if since is not None:
-            med[since_key] = since
+            starts.setdefault(since_key, []).append(since)
+    med |= {key: min(dates) for key, dates in starts.items()}
+    named = {n for n in nsaids[True] or nsaids[False] if n is not None}  # M01A names none
+    if len(named) == 1:
+        med["nsaid"] = named.pop()
     return med

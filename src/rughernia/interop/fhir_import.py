@@ -82,20 +82,30 @@ def read_case(
     if not strict:
         _more_answers(found, all_observations, responses, skipped)
     symptoms, patient = fhir_case.case_answers(found)
-    patient |= fhir_case.read_measurements(observations)
+    patient |= fhir_case.read_measurements(observations, problems, strict=strict, unused=skipped)
     if patients and patients[0].get("gender") in ("female", "male", "other", "unknown"):
         patient["sex"] = patients[0]["gender"]
-    conditions = [
+    ours = [
         c
         for c in kinds.get("Condition", [])
         if codes.has_code(c.get("code"), codes.SCIATICA)
         or codes.has_code(c.get("code"), codes.LOW_BACK_PAIN)
     ]
+    # A resolved, inactive or refuted Condition (or one entered in error) is no current
+    # episode: its onset would date this one, and its code would say what the pain is now.
+    conditions = [c for c in ours if _current(c)]
+    if not strict and len(conditions) < len(ours):
+        skipped["condition_not_current"] = len(ours) - len(conditions)
     if strict and len(conditions) > 1:
         problems.append(("Condition", "more than one sciatica or low back pain Condition"))
     onset = _onset(conditions)
     if not strict:
-        _fill_unanswered(symptoms, conditions)
+        # An earlier sciatica (resolved, not refuted) still forbids the "back pain only"
+        # guess: the pathway's rules stay in force, the reading that never lowers urgency.
+        earlier_sciatica = any(
+            codes.has_code(c.get("code"), codes.SCIATICA) and not _refuted(c) for c in ours
+        )
+        _fill_unanswered(symptoms, conditions, earlier_sciatica)
         _count_unplaced_pain(all_observations, skipped)
     diary = _diary(responses, observations, problems, strict, skipped)
     if problems:
@@ -108,7 +118,9 @@ def read_case(
         "onset": onset,
         "symptoms": symptoms,
         "diary": diary,
-        "medication": fhir_case.read_medication(kinds.get("MedicationStatement", [])),
+        "medication": fhir_case.read_medication(
+            kinds.get("MedicationStatement", []), None if strict else skipped
+        ),
     }
     return case
 
@@ -176,18 +188,39 @@ def _pain(obs: dict[str, Any]) -> tuple[str, str, int] | None:
     return day, where, value
 
 
+NOT_CURRENT = frozenset({"inactive", "resolved", "remission"})  # condition-clinical
+REFUTED = frozenset({"refuted", "entered-in-error"})  # condition-ver-status
+
+
+def _refuted(condition: dict[str, Any]) -> bool:
+    return codes.code_in(condition.get("verificationStatus"), codes.CONDITION_VERIFICATION) in (
+        REFUTED
+    )
+
+
+def _current(condition: dict[str, Any]) -> bool:
+    """Whether a Condition is a current episode: not inactive, resolved or in remission,
+    and not refuted or entered in error (no status: current, as our export's are)."""
+    clinical = codes.code_in(condition.get("clinicalStatus"), codes.CONDITION_CLINICAL)
+    return clinical not in NOT_CURRENT and not _refuted(condition)
+
+
 def _onset(conditions: list[dict[str, Any]]) -> str | None:
     dates = [str(c["onsetDateTime"])[:10] for c in conditions if c.get("onsetDateTime")]
     return min(dates) if dates else None
 
 
-def _fill_unanswered(symptoms: dict[str, Any], conditions: list[dict[str, Any]]) -> None:
+def _fill_unanswered(
+    symptoms: dict[str, Any], conditions: list[dict[str, Any]], earlier_sciatica: bool
+) -> None:
     """An EHR need not have our answers: unanswered alarm questions are "don't know"."""
     for name in (*fhir_case.ALARMS, "weakness"):
         symptoms.setdefault(name, None)
     if "leg_pain_reaches" not in symptoms:
-        back_only = conditions and all(
-            codes.has_code(c.get("code"), codes.LOW_BACK_PAIN) for c in conditions
+        back_only = (
+            bool(conditions)
+            and not earlier_sciatica
+            and all(codes.has_code(c.get("code"), codes.LOW_BACK_PAIN) for c in conditions)
         )
         # Sciatica (or nothing said): the reading that keeps the pathway's rules in force.
         symptoms["leg_pain_reaches"] = "none" if back_only else "below_knee"
@@ -258,6 +291,9 @@ def _diary(
             days[day] = entry
         elif strict:
             problems.append((f"Observation back_pain {day}", "has no leg pain beside it"))
+        else:  # a diary day needs the leg pain: the back pain alone cannot be placed
+            n = len(pains[(day, "back_pain")])
+            skipped["back_pain_only"] = skipped.get("back_pain_only", 0) + n
     return [days[day] for day in sorted(days)]
 
 

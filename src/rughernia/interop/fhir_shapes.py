@@ -30,7 +30,10 @@ _DATE = r"^[0-9]{4}(-[0-9]{2}(-[0-9]{2})?)?"
 Date = Annotated[str, Field(pattern=_DATE + r"$")]
 _TIME = r"T[0-9]{2}:[0-9]{2}(:[0-9]{2}(\.[0-9]+)?)?(Z|[+-][0-9]{2}:[0-9]{2})"
 DateTime = Annotated[str, Field(pattern=f"{_DATE}({_TIME})?$")]
-Number = int | float  # strict: a JSON number, never a bool or a string
+# A JSON number, never a bool or a string, and finite: the JSON reader turns 1e309 into
+# inf, which no reader can use (int(inf) raises) and no measurement or score is.
+# An integer too large for a float (10**400) is refused here too, as no number we read is.
+Number = Annotated[float, Field(strict=True, allow_inf_nan=False)]
 
 
 class Coding(TypedDict, total=False):
@@ -44,11 +47,6 @@ class Concept(TypedDict, total=False):
     __pydantic_config__ = _STRICT  # type: ignore[misc]
     coding: list[Coding]
     text: Str
-
-
-class Reference(TypedDict, total=False):
-    __pydantic_config__ = _STRICT  # type: ignore[misc]
-    reference: Str
 
 
 class Quantity(TypedDict, total=False):
@@ -71,6 +69,13 @@ class Identifier(TypedDict, total=False):
     value: Str
 
 
+class Reference(TypedDict, total=False):
+    __pydantic_config__ = _STRICT  # type: ignore[misc]
+    reference: Str
+    type: Str
+    identifier: Identifier
+
+
 class Communication(TypedDict, total=False):
     __pydantic_config__ = _STRICT  # type: ignore[misc]
     language: Concept
@@ -89,6 +94,8 @@ class Condition(TypedDict, total=False):
     __pydantic_config__ = _STRICT  # type: ignore[misc]
     resourceType: Literal["Condition"]
     code: Concept
+    clinicalStatus: Concept
+    verificationStatus: Concept
     onsetDateTime: DateTime
 
 
@@ -219,6 +226,8 @@ def check_resource(value: Any, kind: str | None = None) -> None:
         raise ShapeError([(tuple(e["loc"]), e["msg"]) for e in exc.errors()]) from None
     if value["resourceType"] == "Observation":
         _one_value(value, ())
+    elif value["resourceType"] == "QuestionnaireResponse":
+        _one_answer_value(value, ())
 
 
 def check_resources(values: list[dict[str, Any]], kind: str) -> None:
@@ -233,12 +242,31 @@ def check_resources(values: list[dict[str, Any]], kind: str) -> None:
     if kind == "Observation":
         for i, value in enumerate(values):
             _one_value(value, (i,))
+    elif kind == "QuestionnaireResponse":
+        for i, value in enumerate(values):
+            _one_answer_value(value, (i,))
 
 
 def _one_value(observation: dict[str, Any], at: Loc) -> None:
     found = [k for k in _OBSERVATION_VALUES if k in observation]
     if len(found) > 1:
         raise ShapeError([((*at, found[1]), f"an Observation has one value[x], not {found}")])
+
+
+def _one_answer_value(response: dict[str, Any], at: Loc) -> None:
+    """Each answer of a (shape-checked) response has one value[x]: of two, a reader would
+    take one and drop the other silently ({"valueDecimal": 2.5, "valueInteger": 7})."""
+    stack: list[tuple[dict[str, Any], Loc]] = [
+        (item, (*at, "item", i)) for i, item in enumerate(response.get("item", []))
+    ]
+    while stack:
+        item, loc = stack.pop()
+        for j, answer in enumerate(item.get("answer", [])):
+            found = [k for k in answer if k.startswith("value")]
+            if len(found) > 1:
+                where = (*loc, "answer", j, found[1])
+                raise ShapeError([(where, f"an answer has one value[x], not {found}")])
+        stack += [(sub, (*loc, "item", k)) for k, sub in enumerate(item.get("item", []))]
 
 
 def check_bundle(value: Any) -> None:

@@ -154,9 +154,9 @@ def entry_from_validated(qr: dict[str, Any], *, check: bool = True) -> dict[str,
     problems: list[tuple[str, str]] = []
     url = str(qr.get("questionnaire", "")).split("|")[0]
     if url not in {canonical("diary", "nl"), canonical("diary", "en")}:
-        problems.append(("", f"questionnaire {url!r} is not the Rughernia diary"))
+        problems.append(("questionnaire", f"{url!r} is not the Rughernia diary"))
     if qr.get("status") not in ("completed", "amended"):
-        problems.append(("", f"status {qr.get('status')!r}: only a completed diary day is read"))
+        problems.append(("status", f"{qr.get('status')!r}: only a completed diary day is read"))
     entry: dict[str, Any] = {}
     for raw in qr.get("item", []):
         link = raw.get("linkId", "")
@@ -274,6 +274,10 @@ def _value(item: DiaryItem, answer: dict[str, Any]) -> Any:
         raise ValueError(f"needs {wanted}")
     if item.type == "integer" and not isinstance(value, int):
         raise ValueError(f"{value} is not a whole number")
+    if item.type == "text":
+        # As ``_answer`` writes it: what is stored is what is sent back, so a day sent
+        # back as it came changes nothing (a no-break space would become a space).
+        return codes.fhir_string(value)
     return value
 
 
