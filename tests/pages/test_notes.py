@@ -15,10 +15,10 @@ from rughernia.web.pages.render import html
 @pytest.mark.parametrize("lang", ["nl", "en"])
 def test_every_note_has_its_text_and_a_known_source(lang: information.Language) -> None:
     notes = information.notes(lang)
-    assert set(notes) == {"pain_not_bearable", "out_of_hours", "warning_sign"}
+    assert set(notes) == {"pain_not_bearable", "life_danger", "warning_sign"}
     assert notes["warning_sign"].source == "L9"
     assert notes["pain_not_bearable"].source == "L5"
-    assert "112" in notes["out_of_hours"].text
+    assert "112" in notes["life_danger"].text
     assert all(n.source in information.sources(lang) for n in notes.values())
 
 
@@ -30,8 +30,8 @@ def test_the_dutch_and_english_notes_differ() -> None:
 @pytest.mark.parametrize(
     ("change", "message"),
     [
-        (lambda d: d["notes"]["out_of_hours"].pop("nl"), "notes.out_of_hours: nl is missing"),
-        (lambda d: d["notes"]["out_of_hours"].update(en=" "), "notes.out_of_hours: en is missing"),
+        (lambda d: d["notes"]["life_danger"].pop("nl"), "notes.life_danger: nl is missing"),
+        (lambda d: d["notes"]["life_danger"].update(en=" "), "notes.life_danger: en is missing"),
         (lambda d: d["notes"]["pain_not_bearable"].update(source="L99"), "source L99 is not"),
     ],
 )
@@ -46,7 +46,13 @@ def test_the_emergency_screen_shows_the_note_in_the_page_language() -> None:
     emergency = {"triage": "emergency", "triage_text": "Bel nu.", "findings": []}
     for lang in ("nl", "en"):
         body = html(lang, "emergency.html", assessment=emergency, csrf="", user=None, path="/")
-        assert information.notes(lang)["out_of_hours"].text in body.body.decode()
+        page = body.body.decode()
+        assert information.notes(lang)["life_danger"].text in page
+        assert 'href="tel:112"' in page  # a phone calls it with one tap
+        alert = page[page.index('class="emergency"') : page.index("</section>")]
+        # What to do, once: the instruction names the out-of-hours service, nothing repeats it.
+        assert alert.count("Bel nu.") == 1
+        assert "huisartsenpost" not in alert.replace("Bel nu.", "")
 
 
 @pytest.mark.parametrize("lang", ["nl", "en"])
