@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import json
+from dataclasses import dataclass
+from zoneinfo import ZoneInfo
 
 from fastapi import APIRouter
 from starlette.concurrency import run_in_threadpool
@@ -67,13 +70,47 @@ def action_text(lang: Lang, action: str) -> str:
     return texts.get(action, action)
 
 
+SHOWN_ROWS = 100
+
+
+@dataclass(slots=True)
+class Run:
+    """Log entries in a row of one reader, action and outcome on one day: one line."""
+
+    entry: LogEntry  # the newest
+    first: dt.datetime  # the oldest
+    count: int
+
+
+def runs(log: list[LogEntry], zone: ZoneInfo) -> list[Run]:
+    """``log`` (newest first) with each run of the same look on one day as one line.
+
+    The worklist refreshes itself every few seconds and each refresh is a look, rightly
+    audited; listed one by one, a clinician's working day pushed every other line (a
+    download of all data, a look by someone else) off the list.
+    """
+    out: list[Run] = []
+    for entry in log:
+        last = out[-1] if out else None
+        if (
+            last is not None
+            and (last.entry.who, last.entry.action, last.entry.outcome)
+            == (entry.who, entry.action, entry.outcome)
+            and last.first.astimezone(zone).date() == entry.at.astimezone(zone).date()
+        ):
+            last.first, last.count = entry.at, last.count + 1
+        else:
+            out.append(Run(entry, entry.at, 1))
+    return out
+
+
 @router.get("/my-data", response_class=HTMLResponse)
 def my_data(page: PageCtx, session: DB) -> HTMLResponse:
     row = me(page, session)
     log = privacy.access_log(session, page.ctx.actor, row.id, at=page.ctx.now)
     return page.render(
         "mydata.html",
-        log=log[:100],
+        log=runs(log, page.ctx.settings.zone)[:SHOWN_ROWS],
         zone=page.ctx.settings.zone,
         action_text=lambda action: action_text(page.lang, action),
         who_text=lambda entry: who_text(page.lang, entry),
