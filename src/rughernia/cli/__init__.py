@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import sys
+
 import typer
 
 from rughernia.cli import assess, check, reassess, server
@@ -27,6 +29,12 @@ server.register(app)
 
 
 def main() -> None:
+    # A terminal that is not UTF-8 (LC_ALL=C without Python's UTF-8 mode, a latin-1 pipe)
+    # shows what it cannot write as "?": with the default "strict", rughernia check
+    # stopped with a traceback before it showed what to do, an emergency too.
+    for stream in (sys.stdout, sys.stderr):
+        if (stream.encoding or "").lower().replace("-", "") not in ("utf8", "utf8sig"):
+            stream.reconfigure(errors="replace")  # type: ignore[union-attr]
     app()
 
 

@@ -94,6 +94,8 @@ def assess_documents(
         except CaseInvalid as exc:
             prefix = "" if single else f"{label}: "
             errors += [f"{prefix}{p}" for p in exc.problems]
+            if exc.more:
+                errors.append(f"{prefix}... and {exc.more} more problems")
             continue
         if not errors:  # once anything is wrong nothing is printed; keep looking for problems only
             lines.append(json.dumps(assess(case, content).to_dict(), ensure_ascii=False))
@@ -136,17 +138,32 @@ def register(app: typer.Typer) -> None:
         try:
             if lang is not None and lang not in ("nl", "en"):
                 raise InputError([f"--lang: {lang!r} is not allowed; use nl or en"])
-            text = sys.stdin.read() if file == "-" else _read(file)
-            sys.stdout.write(run(text, lang))
+            text = sys.stdin.read().removeprefix("\ufeff") if file == "-" else _read(file)
+            result = run(text, lang)
         except InputError as exc:
             for message in exc.messages:
                 print(message, file=sys.stderr)
             raise typer.Exit(2) from None
+        try:
+            # JSON is UTF-8 whatever the terminal's locale (RFC 8259): as bytes, so a
+            # C-locale stdout neither breaks it with "?" nor stops with a traceback.
+            sys.stdout.flush()
+            sys.stdout.buffer.write(result.encode("utf-8"))
+            sys.stdout.buffer.flush()
+        except BrokenPipeError:
+            # The reader has all it wanted (| head): no traceback, and none at exit either.
+            os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+            raise typer.Exit(0) from None
+        except OSError as exc:
+            print(f"output: cannot write ({exc.strerror})", file=sys.stderr)
+            raise typer.Exit(1) from None
 
 
 def _read(file: str) -> str:
     try:
-        return Path(file).read_text(encoding="utf-8")
+        # utf-8-sig: a file saved by Notepad starts with a byte-order mark, which is no
+        # part of the case (json.loads refused it with a message for programmers).
+        return Path(file).read_text(encoding="utf-8-sig")
     except OSError as exc:
         raise InputError([f"{file}: cannot read the file ({exc.strerror})"]) from None
     except UnicodeDecodeError:

@@ -7,6 +7,7 @@ questionnaire ends; the reasons, the advice and the safety net come above it.
 
 from __future__ import annotations
 
+from rich import box
 from rich.console import Console
 from rich.panel import Panel
 from rich.text import Text
@@ -47,13 +48,15 @@ def show(console: Console, texts: Questionnaire, result: Assessment, note: str |
         console.print()
         console.print(note, markup=False)
     colour = COLOURS[result.triage]
-    title = f"{texts.text('level_' + result.triage.code)} – {texts.text('result_title')}"
+    dash = "–" if _unicode(console) else "-"
+    title = f"{texts.text('level_' + result.triage.code)} {dash} {texts.text('result_title')}"
     console.print()
     console.print(
         Panel(
             Text(result.triage_text, style=f"bold {colour}"),
             title=Text(title, style=f"bold {colour}"),
             border_style=colour,
+            box=box.ROUNDED if _unicode(console) else box.ASCII,
         )
     )
 
@@ -64,4 +67,11 @@ def _section(console: Console, title: str, items: list[tuple[str, str]], source:
     console.print()
     console.print(title, style="bold underline", markup=False)
     for text, where in items:
-        console.print(Text("• ").append(text).append(f" ({source}: {where})", style="dim"))
+        bullet = "• " if _unicode(console) else "- "
+        console.print(Text(bullet).append(text).append(f" ({source}: {where})", style="dim"))
+
+
+def _unicode(console: Console) -> bool:
+    """Whether the terminal writes UTF-8; else bullet and box in ASCII (``cli.main``
+    writes any other character it cannot show as "?")."""
+    return console.encoding.lower().replace("-", "").startswith("utf")
