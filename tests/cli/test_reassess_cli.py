@@ -79,3 +79,15 @@ def test_a_bad_date_is_a_usage_error(database_url: str) -> None:
     done = reassess(database_url, "--today", "2026-13-01")
     assert done.returncode == 2
     assert "--today" in done.stderr
+
+
+def test_without_a_database_setting_or_file_it_stops_instead_of_making_one(
+    tmp_path: Path,
+) -> None:
+    env = {k: v for k, v in os.environ.items() if k != "RUGHERNIA_DATABASE_URL"}
+    done = subprocess.run(
+        [EXE, "reassess"], env=env, cwd=tmp_path, capture_output=True, text=True, timeout=120
+    )
+    assert done.returncode == 2
+    assert "RUGHERNIA_DATABASE_URL is not set" in done.stderr
+    assert list(tmp_path.iterdir()) == []  # no new, empty database left behind

@@ -8,6 +8,8 @@ and the result stored, in chunks, each committed; safe to stop and run again.
 from __future__ import annotations
 
 import datetime as dt
+import os
+from pathlib import Path
 from typing import Annotated
 
 import typer
@@ -17,6 +19,7 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 from rughernia.care import reassess as batch
 from rughernia.care.errors import NotFound
 from rughernia.cli.server import migrated_engine
+from rughernia.settings import DEFAULT_DB_FILE
 from rughernia.store.engine import session_factory
 
 err = Console(stderr=True)
@@ -36,6 +39,15 @@ def reassess(
     ] = None,
 ) -> None:
     """Re-assess every patient whose newest assessment is of an earlier day (nightly)."""
+    if not os.environ.get("RUGHERNIA_DATABASE_URL") and not Path(DEFAULT_DB_FILE).exists():
+        # serve may start a new database; a nightly job that did so, in the wrong folder
+        # or without its setting, reported "0 re-assessed" and looked healthy.
+        typer.echo(
+            "Configuration error: RUGHERNIA_DATABASE_URL is not set and there is no "
+            f"{DEFAULT_DB_FILE} in {Path.cwd()}; set it to the database to re-assess",
+            err=True,
+        )
+        raise typer.Exit(2)
     with migrated_engine() as (settings, engine), session_factory(engine)() as session:
         now = dt.datetime.now(dt.UTC)
         as_of = (today or now.astimezone(settings.zone)).date()
