@@ -236,6 +236,22 @@ def test_a_wrong_status_or_questionnaire_is_named(
 OURS = "https://rughernia.example/fhir/NamingSystem/patient-id"
 
 
+def _post_with_subject(world: World, clock: Clock, subject: dict[str, Any]) -> Any:
+    """Today's leg pain as pat_a's QuestionnaireResponse with ``subject``."""
+    body = {
+        "resourceType": "QuestionnaireResponse",
+        "questionnaire": "https://rughernia.example/fhir/Questionnaire/rughernia-diary-nl",
+        "status": "completed",
+        "subject": subject,
+        "item": [
+            {"linkId": "date", "answer": [{"valueDate": clock.today.isoformat()}]},
+            {"linkId": "leg_pain", "answer": [{"valueInteger": 5}]},
+        ],
+    }
+    url = f"{P}/fhir/QuestionnaireResponse".format(pid=world.patient_ids["pat_a"])
+    return world.client.post(url, json=body, headers=world.h("pat_a"))
+
+
 @pytest.mark.parametrize(
     "subject",
     [
@@ -259,18 +275,7 @@ def test_a_subject_we_cannot_match_to_this_patient_is_refused(
     world: World, clock: Clock, subject: Any
 ) -> None:
     pid = world.patient_ids["pat_a"]
-    body = {
-        "resourceType": "QuestionnaireResponse",
-        "questionnaire": "https://rughernia.example/fhir/Questionnaire/rughernia-diary-nl",
-        "status": "completed",
-        "subject": subject(pid),
-        "item": [
-            {"linkId": "date", "answer": [{"valueDate": clock.today.isoformat()}]},
-            {"linkId": "leg_pain", "answer": [{"valueInteger": 5}]},
-        ],
-    }
-    url = f"{P}/fhir/QuestionnaireResponse".format(pid=pid)
-    r = world.client.post(url, json=body, headers=world.h("pat_a"))
+    r = _post_with_subject(world, clock, subject(pid))
     assert r.status_code == 422, r.text
     assert [e["path"] for e in r.json()["errors"]] == ["subject"]
     diary = world.client.get(f"{P}/diary".format(pid=pid), headers=world.h("pat_a")).json()
@@ -293,18 +298,7 @@ def test_a_subject_naming_this_patient_is_accepted(
     world: World, clock: Clock, subject: Any
 ) -> None:
     pid = world.patient_ids["pat_a"]
-    body = {
-        "resourceType": "QuestionnaireResponse",
-        "questionnaire": "https://rughernia.example/fhir/Questionnaire/rughernia-diary-nl",
-        "status": "completed",
-        "subject": subject(pid),
-        "item": [
-            {"linkId": "date", "answer": [{"valueDate": clock.today.isoformat()}]},
-            {"linkId": "leg_pain", "answer": [{"valueInteger": 5}]},
-        ],
-    }
-    url = f"{P}/fhir/QuestionnaireResponse".format(pid=pid)
-    r = world.client.post(url, json=body, headers=world.h("pat_a"))
+    r = _post_with_subject(world, clock, subject(pid))
     assert r.status_code == 201, r.text
 
 
